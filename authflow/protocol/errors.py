@@ -1,0 +1,602 @@
+"""authflow's error taxonomy.
+
+Two families, in the spirit of h11's local/remote split:
+
+* **You misused authflow** (local): :class:`InvalidStateError` (a flow asked to do something its
+  state does not allow), :class:`ValidationError` (bad input caught before any request is sent).
+* **The peer said no or misbehaved** (remote): :class:`ServiceError` and its
+  one-subclass-per-Cognito-exception family
+  (``NotAuthorizedException`` → :class:`NotAuthorizedError`, …),
+  :class:`ProtocolViolationError` (a response authflow cannot make sense of, e.g. a hostile SRP
+  value) and :class:`TransportError` (the request never got a usable answer).
+
+Every error carries ``retryable``: whether sending the *same* request again may succeed.
+
+Secrets never reach a message: the service's message text is kept, but the transport scrubs any
+value it sent as a secret (see :func:`redact`) before the error is built, and no error class puts
+request values in its message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "AliasExistsError",
+    "AuthflowError",
+    "CodeDeliveryFailureError",
+    "CodeMismatchError",
+    "ConcurrentModificationError",
+    "DeviceKeyExistsError",
+    "EnableSoftwareTokenMFAError",
+    "ExpiredCodeError",
+    "FeatureUnavailableInTierError",
+    "ForbiddenError",
+    "InternalErrorError",
+    "InvalidEmailRoleAccessPolicyError",
+    "InvalidLambdaResponseError",
+    "InvalidParameterError",
+    "InvalidPasswordError",
+    "InvalidSmsRoleAccessPolicyError",
+    "InvalidSmsRoleTrustRelationshipError",
+    "InvalidStateError",
+    "InvalidUserPoolConfigurationError",
+    "LimitExceededError",
+    "MFAMethodNotFoundError",
+    "NotAuthorizedError",
+    "OperationNotEnabledError",
+    "PasswordHistoryPolicyViolationError",
+    "PasswordResetRequiredError",
+    "ProtocolViolationError",
+    "RefreshTokenReuseError",
+    "ResourceNotFoundError",
+    "SERVICE_ERRORS",
+    "ServiceError",
+    "SoftwareTokenMFANotFoundError",
+    "TooManyFailedAttemptsError",
+    "TooManyRequestsError",
+    "TransportError",
+    "TransportTimeoutError",
+    "UnauthorizedError",
+    "UnexpectedLambdaError",
+    "UnknownOperationError",
+    "UnsupportedOperationError",
+    "UnsupportedTokenTypeError",
+    "UserLambdaValidationError",
+    "UserNotConfirmedError",
+    "UserNotFoundError",
+    "UserPoolAddOnNotEnabledError",
+    "UsernameExistsError",
+    "ValidationError",
+    "WebAuthnChallengeNotFoundError",
+    "WebAuthnClientMismatchError",
+    "WebAuthnConfigurationMissingError",
+    "WebAuthnCredentialNotSupportedError",
+    "WebAuthnNotEnabledError",
+    "WebAuthnOriginNotAllowedError",
+    "WebAuthnRelyingPartyMismatchError",
+    "error_code_from",
+    "redact",
+    "service_error",
+]
+
+REDACTED = "***"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Return ``text`` with every occurrence of each secret replaced by ``***``.
+
+    Longer secrets are replaced first so a secret containing another is not half-revealed; empty
+    and very short values (under 4 characters) are skipped since replacing them would mangle
+    ordinary words without protecting anything meaningful.
+
+    >>> redact("Value 'hunter22' at 'password'", ["hunter22"])
+    "Value '***' at 'password'"
+    """
+    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+class AuthflowError(Exception):
+    """Base class of every error authflow raises."""
+
+    #: Whether repeating the same request (or call) may succeed.
+    retryable: bool = False
+
+
+class InvalidStateError(AuthflowError, RuntimeError):
+    """A flow was asked to do something its current state does not allow (local misuse)."""
+
+    def __init__(self, message: str, *, state: str | None = None, trigger: str | None = None):
+        super().__init__(message)
+        self.state = state
+        self.trigger = trigger
+
+
+class ValidationError(AuthflowError, ValueError):
+    """Input rejected locally, before any request was sent."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class ProtocolViolationError(AuthflowError, ValueError):
+    """The peer sent something authflow cannot accept: malformed JSON, a missing member, a hostile
+    SRP value (B ≡ 0 mod N, non-hex SRP_B, non-base64 SECRET_BLOCK, …)."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class TransportError(AuthflowError, ConnectionError):
+    """The request did not get a usable HTTP answer (connection refused/reset, DNS, TLS)."""
+
+    retryable = True
+
+    def __init__(self, message: str, *, operation: str | None = None, sent: bool | None = None):
+        super().__init__(message)
+        self.operation = operation
+        #: ``True`` when the request may have reached the server (it was written and the answer
+        #: was lost), ``False`` when it certainly was not, ``None`` when unknown.
+        self.sent = sent
+
+
+class TransportTimeoutError(TransportError, TimeoutError):
+    """The connect or total timeout expired."""
+
+
+class ServiceError(AuthflowError):
+    """Cognito (or an emulator of it) answered with an error.
+
+    ``code`` is the exception name with any namespace cut off (``NotAuthorizedException``),
+    ``message`` the service's text, ``status`` the HTTP status, ``request_id`` the
+    ``x-amzn-RequestId`` header. An unknown ``code`` is kept on a plain :class:`ServiceError`.
+    """
+
+    #: The Cognito ``__type`` this class stands for (``""`` on the base class).
+    code_name: str = ""
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        request_id: str | None = None,
+        operation: str | None = None,
+        reason_code: str | None = None,
+    ):
+        self.code = code or self.code_name or "UnknownError"
+        self.message = message
+        self.status = status
+        self.request_id = request_id
+        self.operation = operation
+        self.reason_code = reason_code
+        super().__init__(f"{self.code}: {message}" if message else self.code)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, "
+            f"status={self.status!r}, request_id={self.request_id!r})"
+        )
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (
+            _rebuild_service_error,
+            (type(self), self.message, self.code, self.status, self.request_id, self.operation),
+        )
+
+
+def _rebuild_service_error(
+    cls: type[ServiceError],
+    message: str,
+    code: str,
+    status: int | None,
+    request_id: str | None,
+    operation: str | None,
+) -> ServiceError:
+    return cls(message, code=code, status=status, request_id=request_id, operation=operation)
+
+
+# One class per exception of protocol.md §2.5 (plus UnknownOperationException, which the JSON 1.1
+# protocol itself returns for an unknown X-Amz-Target). Written out so type checkers and readers
+# see them; the table below is asserted against this list by the tests.
+class AliasExistsError(ServiceError):
+    """An e-mail address or phone number is already an alias of another user."""
+
+    code_name = "AliasExistsException"
+
+
+class CodeDeliveryFailureError(ServiceError):
+    """A verification code could not be delivered."""
+
+    code_name = "CodeDeliveryFailureException"
+
+
+class CodeMismatchError(ServiceError, ValueError):
+    """The code provided does not match what the server expected."""
+
+    code_name = "CodeMismatchException"
+
+
+class ConcurrentModificationError(ServiceError):
+    """Two or more modifications happened concurrently."""
+
+    code_name = "ConcurrentModificationException"
+    retryable = True
+
+
+class DeviceKeyExistsError(ServiceError):
+    """The device key being confirmed already exists."""
+
+    code_name = "DeviceKeyExistsException"
+
+
+class EnableSoftwareTokenMFAError(ServiceError):
+    """The TOTP code did not match while enabling software-token MFA."""
+
+    code_name = "EnableSoftwareTokenMFAException"
+
+
+class ExpiredCodeError(ServiceError):
+    """The code has expired; request a new one."""
+
+    code_name = "ExpiredCodeException"
+
+
+class FeatureUnavailableInTierError(ServiceError):
+    """The feature is not part of the user pool's feature plan."""
+
+    code_name = "FeatureUnavailableInTierException"
+
+
+class ForbiddenError(ServiceError, PermissionError):
+    """AWS WAF refused the request."""
+
+    code_name = "ForbiddenException"
+
+
+class InternalErrorError(ServiceError):
+    """Cognito had an internal error (HTTP 500); safe to retry."""
+
+    code_name = "InternalErrorException"
+    retryable = True
+
+
+class InvalidEmailRoleAccessPolicyError(ServiceError):
+    """Cognito is not allowed to use the configured e-mail identity."""
+
+    code_name = "InvalidEmailRoleAccessPolicyException"
+
+
+class InvalidLambdaResponseError(ServiceError):
+    """A Lambda trigger returned an invalid response."""
+
+    code_name = "InvalidLambdaResponseException"
+
+
+class InvalidParameterError(ServiceError, ValueError):
+    """A request parameter was invalid (``reason_code`` may say why)."""
+
+    code_name = "InvalidParameterException"
+
+
+class InvalidPasswordError(ServiceError, ValueError):
+    """The password does not satisfy the user pool's policy."""
+
+    code_name = "InvalidPasswordException"
+
+
+class InvalidSmsRoleAccessPolicyError(ServiceError):
+    """The SMS role cannot publish with Amazon SNS."""
+
+    code_name = "InvalidSmsRoleAccessPolicyException"
+
+
+class InvalidSmsRoleTrustRelationshipError(ServiceError):
+    """The SMS role's trust relationship is invalid."""
+
+    code_name = "InvalidSmsRoleTrustRelationshipException"
+
+
+class InvalidUserPoolConfigurationError(ServiceError):
+    """The user pool configuration is invalid for this request."""
+
+    code_name = "InvalidUserPoolConfigurationException"
+
+
+class LimitExceededError(ServiceError):
+    """A limit was exceeded; for codes and auth this is an attempt lockout, so never retried."""
+
+    code_name = "LimitExceededException"
+
+
+class MFAMethodNotFoundError(ServiceError):
+    """Cognito cannot find an MFA method for the user."""
+
+    code_name = "MFAMethodNotFoundException"
+
+
+class NotAuthorizedError(ServiceError, PermissionError):
+    """Not authorized: wrong password, bad or revoked token, expired session, disabled user, …"""
+
+    code_name = "NotAuthorizedException"
+
+
+class OperationNotEnabledError(ServiceError):
+    """The operation is not enabled for this region or pool configuration."""
+
+    code_name = "OperationNotEnabledException"
+
+
+class PasswordHistoryPolicyViolationError(ServiceError, ValueError):
+    """The new password matches a previous one."""
+
+    code_name = "PasswordHistoryPolicyViolationException"
+
+
+class PasswordResetRequiredError(ServiceError):
+    """The user must reset their password."""
+
+    code_name = "PasswordResetRequiredException"
+
+
+class RefreshTokenReuseError(ServiceError):
+    """The refresh token was invalidated by refresh-token rotation."""
+
+    code_name = "RefreshTokenReuseException"
+
+
+class ResourceNotFoundError(ServiceError, LookupError):
+    """A resource (pool, client, device, …) does not exist."""
+
+    code_name = "ResourceNotFoundException"
+
+
+class SoftwareTokenMFANotFoundError(ServiceError):
+    """Software-token MFA is not activated for the user pool."""
+
+    code_name = "SoftwareTokenMFANotFoundException"
+
+
+class TooManyFailedAttemptsError(ServiceError):
+    """Too many failed attempts for this action."""
+
+    code_name = "TooManyFailedAttemptsException"
+
+
+class TooManyRequestsError(ServiceError):
+    """Throttled; retried with backoff by the transport."""
+
+    code_name = "TooManyRequestsException"
+    retryable = True
+
+
+class UnauthorizedError(ServiceError, PermissionError):
+    """The request is not authorized (RevokeToken with bad client credentials)."""
+
+    code_name = "UnauthorizedException"
+
+
+class UnexpectedLambdaError(ServiceError):
+    """A Lambda trigger failed unexpectedly."""
+
+    code_name = "UnexpectedLambdaException"
+
+
+class UnknownOperationError(ServiceError):
+    """The endpoint does not know the operation named in ``X-Amz-Target``."""
+
+    code_name = "UnknownOperationException"
+
+
+class UnsupportedOperationError(ServiceError):
+    """The operation is not enabled for the app client (e.g. token revocation disabled)."""
+
+    code_name = "UnsupportedOperationException"
+
+
+class UnsupportedTokenTypeError(ServiceError):
+    """An unsupported token type was passed (e.g. an access token to RevokeToken)."""
+
+    code_name = "UnsupportedTokenTypeException"
+
+
+class UserLambdaValidationError(ServiceError):
+    """A Lambda trigger rejected the user."""
+
+    code_name = "UserLambdaValidationException"
+
+
+class UserNotConfirmedError(ServiceError):
+    """The user has not confirmed their sign-up."""
+
+    code_name = "UserNotConfirmedException"
+
+
+class UserNotFoundError(ServiceError, LookupError):
+    """No such user."""
+
+    code_name = "UserNotFoundException"
+
+
+class UserPoolAddOnNotEnabledError(ServiceError):
+    """User pool add-ons (advanced security) are not enabled."""
+
+    code_name = "UserPoolAddOnNotEnabledException"
+
+
+class UsernameExistsError(ServiceError):
+    """The username already exists in the user pool."""
+
+    code_name = "UsernameExistsException"
+
+
+class WebAuthnChallengeNotFoundError(ServiceError):
+    """The WebAuthn registration challenge has expired."""
+
+    code_name = "WebAuthnChallengeNotFoundException"
+
+
+class WebAuthnClientMismatchError(ServiceError):
+    """The access token belongs to another app client than the WebAuthn registration."""
+
+    code_name = "WebAuthnClientMismatchException"
+
+
+class WebAuthnConfigurationMissingError(ServiceError):
+    """The user pool has no relying party id or domain for passkeys."""
+
+    code_name = "WebAuthnConfigurationMissingException"
+
+
+class WebAuthnCredentialNotSupportedError(ServiceError):
+    """The passkey comes from an unsupported device or provider."""
+
+    code_name = "WebAuthnCredentialNotSupportedException"
+
+
+class WebAuthnNotEnabledError(ServiceError):
+    """Passkeys are not enabled for the user pool."""
+
+    code_name = "WebAuthnNotEnabledException"
+
+
+class WebAuthnOriginNotAllowedError(ServiceError):
+    """The passkey's registration origin does not match the relying party id."""
+
+    code_name = "WebAuthnOriginNotAllowedException"
+
+
+class WebAuthnRelyingPartyMismatchError(ServiceError):
+    """The passkey belongs to another relying party."""
+
+    code_name = "WebAuthnRelyingPartyMismatchException"
+
+
+#: ``__type`` (without namespace) → exception class, for every modelled Cognito exception.
+SERVICE_ERRORS: dict[str, type[ServiceError]] = {
+    cls.code_name: cls
+    for cls in (
+        AliasExistsError,
+        CodeDeliveryFailureError,
+        CodeMismatchError,
+        ConcurrentModificationError,
+        DeviceKeyExistsError,
+        EnableSoftwareTokenMFAError,
+        ExpiredCodeError,
+        FeatureUnavailableInTierError,
+        ForbiddenError,
+        InternalErrorError,
+        InvalidEmailRoleAccessPolicyError,
+        InvalidLambdaResponseError,
+        InvalidParameterError,
+        InvalidPasswordError,
+        InvalidSmsRoleAccessPolicyError,
+        InvalidSmsRoleTrustRelationshipError,
+        InvalidUserPoolConfigurationError,
+        LimitExceededError,
+        MFAMethodNotFoundError,
+        NotAuthorizedError,
+        OperationNotEnabledError,
+        PasswordHistoryPolicyViolationError,
+        PasswordResetRequiredError,
+        RefreshTokenReuseError,
+        ResourceNotFoundError,
+        SoftwareTokenMFANotFoundError,
+        TooManyFailedAttemptsError,
+        TooManyRequestsError,
+        UnauthorizedError,
+        UnexpectedLambdaError,
+        UnknownOperationError,
+        UnsupportedOperationError,
+        UnsupportedTokenTypeError,
+        UserLambdaValidationError,
+        UserNotConfirmedError,
+        UserNotFoundError,
+        UserPoolAddOnNotEnabledError,
+        UsernameExistsError,
+        WebAuthnChallengeNotFoundError,
+        WebAuthnClientMismatchError,
+        WebAuthnConfigurationMissingError,
+        WebAuthnCredentialNotSupportedError,
+        WebAuthnNotEnabledError,
+        WebAuthnOriginNotAllowedError,
+        WebAuthnRelyingPartyMismatchError,
+    )
+}
+
+#: Codes that AWS SDKs treat as throttling (botocore standard mode) apart from LimitExceeded,
+#: which Cognito uses for attempt lockouts and authflow never retries.
+_THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+    }
+)
+
+
+def error_code_from(header: str | None, body: object) -> str | None:
+    """Extract the error code the way every AWS SDK does (protocol.md §1.3).
+
+    Take ``x-amzn-ErrorType`` if present, else body ``code``, else body ``__type``; cut at the
+    first ``:`` or ``,``; keep what follows a ``#``. Returns ``None`` when nothing usable is found.
+
+    >>> error_code_from("NotAuthorizedException:", {})
+    'NotAuthorizedException'
+    >>> error_code_from(None, {"__type": "com.amazon#UserNotFoundException"})
+    'UserNotFoundException'
+    """
+    raw: object = header
+    if not raw and isinstance(body, dict):
+        raw = body.get("code") or body.get("__type")
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    code = raw.split(":", 1)[0].split(",", 1)[0]
+    if "#" in code:
+        code = code.rsplit("#", 1)[1]
+    code = code.strip()
+    return code or None
+
+
+def service_error(
+    code: str,
+    message: str = "",
+    *,
+    status: int | None = None,
+    request_id: str | None = None,
+    operation: str | None = None,
+    reason_code: str | None = None,
+) -> ServiceError:
+    """Build the typed error for a Cognito error ``code``.
+
+    Unknown codes give a plain :class:`ServiceError` that keeps the code (retryable when it is a
+    throttling code or the status is 5xx)."""
+    cls = SERVICE_ERRORS.get(code, ServiceError)
+    err = cls(
+        message,
+        code=code,
+        status=status,
+        request_id=request_id,
+        operation=operation,
+        reason_code=reason_code,
+    )
+    server_fault = status is not None and status >= 500
+    if cls is ServiceError and (code in _THROTTLING_CODES or server_fault):
+        err.retryable = True
+    return err

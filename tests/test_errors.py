@@ -1,0 +1,111 @@
+"""The error taxonomy: one class per Cognito exception, code extraction, retryability, redaction."""
+
+from __future__ import annotations
+
+import pickle
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from authflow.protocol import errors as E
+
+# protocol.md §2.5, plus UnknownOperationException from the JSON 1.1 protocol.
+CATALOGUE = """
+AliasExists CodeDeliveryFailure CodeMismatch ConcurrentModification DeviceKeyExists
+EnableSoftwareTokenMFA ExpiredCode FeatureUnavailableInTier Forbidden InternalError
+InvalidEmailRoleAccessPolicy InvalidLambdaResponse InvalidParameter InvalidPassword
+InvalidSmsRoleAccessPolicy InvalidSmsRoleTrustRelationship InvalidUserPoolConfiguration
+LimitExceeded MFAMethodNotFound NotAuthorized OperationNotEnabled PasswordHistoryPolicyViolation
+PasswordResetRequired RefreshTokenReuse ResourceNotFound SoftwareTokenMFANotFound
+TooManyFailedAttempts TooManyRequests Unauthorized UnexpectedLambda UnsupportedOperation
+UnsupportedTokenType UserLambdaValidation UserNotConfirmed UserNotFound UserPoolAddOnNotEnabled
+UsernameExists WebAuthnChallengeNotFound WebAuthnClientMismatch WebAuthnConfigurationMissing
+WebAuthnCredentialNotSupported WebAuthnNotEnabled WebAuthnOriginNotAllowed
+WebAuthnRelyingPartyMismatch UnknownOperation
+""".split()
+
+
+@pytest.mark.parametrize("stem", CATALOGUE)
+def test_every_cognito_exception_has_its_class(stem: str) -> None:
+    code = stem + "Exception"
+    cls = getattr(E, stem + "Error")
+    assert E.SERVICE_ERRORS[code] is cls
+    err = E.service_error(code, "boom", status=400, request_id="rid")
+    assert type(err) is cls
+    assert isinstance(err, E.ServiceError) and isinstance(err, E.AuthflowError)
+    assert (err.code, err.message, err.status, err.request_id) == (code, "boom", 400, "rid")
+    assert cls.__doc__
+    assert cls.__name__ in E.__all__
+
+
+def test_catalogue_is_complete() -> None:
+    assert set(E.SERVICE_ERRORS) == {s + "Exception" for s in CATALOGUE}
+
+
+def test_unknown_code_keeps_the_code() -> None:
+    err = E.service_error("CognitoLocal#Unsupported".split("#")[1], "nope", status=500)
+    assert type(err) is E.ServiceError
+    assert err.code == "Unsupported"
+    assert err.retryable  # a 5xx
+    assert not E.service_error("SomethingNew", "x", status=400).retryable
+    assert E.service_error("ThrottlingException", "x", status=400).retryable
+
+
+def test_retryable_flags() -> None:
+    assert E.TooManyRequestsError().retryable
+    assert E.InternalErrorError().retryable
+    assert not E.LimitExceededError().retryable  # a lockout, never retried
+    assert not E.NotAuthorizedError().retryable
+    assert E.TransportError("x").retryable
+    assert issubclass(E.TransportTimeoutError, TimeoutError)
+    assert issubclass(E.TransportTimeoutError, E.TransportError)
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "expected"),
+    [
+        ("NotAuthorizedException:", {}, "NotAuthorizedException"),
+        ("NotAuthorizedException:http://internal.amazon.com/", {}, "NotAuthorizedException"),
+        (None, {"__type": "com.amazonaws#UserNotFoundException"}, "UserNotFoundException"),
+        (None, {"code": "TooManyRequestsException", "__type": "Other"}, "TooManyRequestsException"),
+        ("", {"__type": "A,B"}, "A"),
+        (None, {"__type": "CognitoLocal#Unsupported"}, "Unsupported"),
+        (None, {}, None),
+        (None, "not a dict", None),
+        (None, {"__type": 7}, None),
+        ("  ", {}, None),
+    ],
+)
+def test_error_code_extraction(header: str | None, body: object, expected: str | None) -> None:
+    assert E.error_code_from(header, body) == expected
+
+
+@given(st.one_of(st.none(), st.text()), st.dictionaries(st.text(), st.text() | st.integers()))
+def test_error_code_extraction_never_crashes(header: str | None, body: dict[str, object]) -> None:
+    code = E.error_code_from(header, body)
+    assert code is None or (code and ":" not in code and "," not in code and "#" not in code)
+
+
+def test_redact_hides_every_secret() -> None:
+    msg = "Value 'Correct-Horse-9!' at 'password' and token eyJabc.def failed"
+    out = E.redact(msg, ["Correct-Horse-9!", "eyJabc.def", ""])
+    assert "Correct-Horse-9!" not in out and "eyJabc.def" not in out
+    assert out.count("***") == 2
+
+
+_no_star = st.characters(blacklist_characters="*")
+
+
+@given(st.text(_no_star, min_size=4), st.text(_no_star), st.text(_no_star))
+def test_redact_property(secret: str, before: str, after: str) -> None:
+    assert secret not in E.redact(before + secret + after, [secret])
+
+
+def test_errors_pickle_and_repr() -> None:
+    err = E.service_error("CodeMismatchException", "Invalid code", status=400, request_id="r")
+    clone = pickle.loads(pickle.dumps(err))
+    assert type(clone) is E.CodeMismatchError and clone.code == err.code
+    assert re.match(r"CodeMismatchError\(code='CodeMismatchException'", repr(err))
+    assert str(err) == "CodeMismatchException: Invalid code"
