@@ -231,3 +231,16 @@ def test_secrets_of_finds_secrets_at_any_depth() -> None:
 
 def test_secrets_of_ignores_non_string_values() -> None:
     assert secrets_of({"Password": 123, "AuthParameters": None, "UserAttributes": "x"}) == set()
+
+
+def test_only_the_aiohttp_transport_imports_aiohttp() -> None:
+    import pathlib
+    import re
+
+    root = pathlib.Path(transport_pkg.__file__).parent.parent
+    importers = {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if re.search(r"^\s*(import aiohttp|from aiohttp\b)", path.read_text(), re.M)
+    }
+    assert importers <= {"transport/aiohttp.py"}, importers
