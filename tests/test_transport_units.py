@@ -233,14 +233,26 @@ def test_secrets_of_ignores_non_string_values() -> None:
     assert secrets_of({"Password": 123, "AuthParameters": None, "UserAttributes": "x"}) == set()
 
 
-def test_only_the_aiohttp_transport_imports_aiohttp() -> None:
+# Any aiohttp import except its server side (``aiohttp.web``, which the emulator uses).
+CLIENT_IMPORT = (
+    r"^\s*(import aiohttp\s*$|import aiohttp\.(?!web\b)"
+    r"|from aiohttp(\.(?!web\b)| import (?!web\b)))"
+)
+
+
+def test_only_the_aiohttp_transport_imports_aiohttp_client() -> None:
     import pathlib
     import re
+
+    assert re.search(CLIENT_IMPORT, "from aiohttp import ClientSession", re.M)
+    assert re.search(CLIENT_IMPORT, "import aiohttp", re.M)
+    assert not re.search(CLIENT_IMPORT, "from aiohttp import web", re.M)
+    assert not re.search(CLIENT_IMPORT, "from aiohttp.web import Application", re.M)
 
     root = pathlib.Path(transport_pkg.__file__).parent.parent
     importers = {
         path.relative_to(root).as_posix()
         for path in root.rglob("*.py")
-        if re.search(r"^\s*(import aiohttp|from aiohttp\b)", path.read_text(), re.M)
+        if re.search(CLIENT_IMPORT, path.read_text(), re.M)
     }
     assert importers <= {"transport/aiohttp.py"}, importers
