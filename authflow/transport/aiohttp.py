@@ -69,6 +69,7 @@ from multidict import CIMultiDictProxy
 from yarl import URL
 
 from authflow import __version__
+from authflow.protocol.endpoints import target_header
 from authflow.protocol.errors import (
     InvalidStateError,
     ProtocolViolationError,
@@ -87,7 +88,6 @@ __all__ = ["AiohttpTransport"]
 logger = logging.getLogger("authflow.transport")
 
 # Switched to ``authflow.protocol.endpoints.target_header`` once that module lands.
-_TARGET_PREFIX: Final = "AWSCognitoIdentityProviderService."
 _CONTENT_TYPE: Final = "application/x-amz-json-1.1"
 _OPERATION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
 # Headers the transport always sets itself; ``extra_headers`` cannot override them.
@@ -196,7 +196,7 @@ class AiohttpTransport:
         """
         body = _encode(operation, payload)
         session = self._ensure_session()
-        headers = {**self._headers, "X-Amz-Target": _TARGET_PREFIX + operation}
+        headers = {**self._headers, "X-Amz-Target": target_header(operation)}
         secrets = secrets_of(payload)
         policy = self._retry
         idempotent = operation in IDEMPOTENT_OPERATIONS
