@@ -143,11 +143,13 @@ class Account:
             self._transport,
             ops.SetUserMFAPreferenceRequest(
                 access_token=await self._token(),
-                sms_mfa_settings=None if sms is None else SMSMfaSettings(*sms),
+                sms_mfa_settings=None if sms is None else SMSMfaSettings(enabled=sms[0], preferred_mfa=sms[1]),
                 software_token_mfa_settings=None
                 if totp is None
-                else SoftwareTokenMfaSettings(*totp),
-                email_mfa_settings=None if email is None else EmailMfaSettings(*email),
+                else SoftwareTokenMfaSettings(enabled=totp[0], preferred_mfa=totp[1]),
+                email_mfa_settings=None
+                if email is None
+                else EmailMfaSettings(enabled=email[0], preferred_mfa=email[1]),
                 web_authn_mfa_settings=None
                 if webauthn is None
                 else WebAuthnMfaSettings(enabled=webauthn),

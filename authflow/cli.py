@@ -34,7 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "emulator":
         from authflow.emulator.__main__ import main as emulator_main
 
-        return emulator_main(["--host", args.host, "--port", str(args.port)])
+        code: int = emulator_main(["--host", args.host, "--port", str(args.port)])
+        return code
     if args.command == "diagrams":
         from authflow.diagrams import export_diagrams
 

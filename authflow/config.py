@@ -6,6 +6,11 @@ import re
 
 import attrs
 
+from authflow.protocol.endpoints import (
+    pool_name_from_pool_id,
+    region_from_pool_id,
+    resolve_endpoint,
+)
 from authflow.protocol.errors import ValidationError
 
 __all__ = ["CognitoConfig"]
@@ -45,6 +50,7 @@ class CognitoConfig:
     ``refresh_leeway`` is how many seconds before expiry an access token is refreshed.
     ``auth_session_validity`` is the app client's challenge-session lifetime in seconds (Cognito's
     default 3 minutes), used for :attr:`authflow.flows.Step.deadline`.
+    ``fips``/``dualstack`` pick those regional endpoints (not with a custom ``endpoint``).
     ``use_token_rotation`` makes refreshes use GetTokensFromRefreshToken (required when the app
     client has refresh-token rotation enabled) instead of InitiateAuth REFRESH_TOKEN_AUTH.
     """
@@ -57,20 +63,22 @@ class CognitoConfig:
     refresh_leeway: float = attrs.field(default=60.0, validator=_check_positive)
     auth_session_validity: float = attrs.field(default=180.0, validator=_check_positive)
     use_token_rotation: bool = False
+    fips: bool = False
+    dualstack: bool = False
+    #: The resolved URL requests go to (``endpoint`` if set, else the regional endpoint).
+    endpoint_url: str = attrs.field(init=False)
 
     @region.default
     def _region_default(self) -> str:
-        return self.user_pool_id.split("_", 1)[0]
+        return region_from_pool_id(self.user_pool_id)
+
+    @endpoint_url.default
+    def _endpoint_url_default(self) -> str:
+        return resolve_endpoint(
+            self.region, fips=self.fips, dualstack=self.dualstack, endpoint_url=self.endpoint
+        )
 
     @property
     def pool_name(self) -> str:
         """The part of the pool id after the underscore (the SRP "pool name")."""
-        return self.user_pool_id.split("_", 1)[1]
-
-    @property
-    def endpoint_url(self) -> str:
-        """The URL requests go to: ``endpoint`` if set, else the regional Cognito endpoint."""
-        if self.endpoint:
-            return self.endpoint.rstrip("/")
-        suffix = "amazonaws.com.cn" if self.region.startswith("cn-") else "amazonaws.com"
-        return f"https://cognito-idp.{self.region}.{suffix}"
+        return pool_name_from_pool_id(self.user_pool_id)

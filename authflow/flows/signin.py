@@ -63,7 +63,6 @@ from authflow.protocol.errors import (
 )
 from authflow.protocol.operations import (
     AssociateSoftwareTokenRequest,
-    AuthenticationResult,
     ConfirmDeviceRequest,
     InitiateAuthRequest,
     RespondToAuthChallengeRequest,
@@ -71,6 +70,7 @@ from authflow.protocol.operations import (
     VerifySoftwareTokenRequest,
 )
 from authflow.protocol.secret_hash import secret_hash
+from authflow.protocol.shapes import AuthenticationResult
 from authflow.sessions.manager import (
     DEFINITIVE_REFRESH_ERRORS,
     SessionManager,

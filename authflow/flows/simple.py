@@ -24,8 +24,6 @@ from authflow.flows.base import Flow
 from authflow.flows.step import CodeDelivery
 from authflow.protocol.errors import InvalidStateError, ValidationError
 from authflow.protocol.operations import (
-    AttributeType,
-    CodeDeliveryDetails,
     ConfirmForgotPasswordRequest,
     ConfirmSignUpRequest,
     ForgotPasswordRequest,
@@ -33,6 +31,7 @@ from authflow.protocol.operations import (
     SignUpRequest,
 )
 from authflow.protocol.secret_hash import secret_hash
+from authflow.protocol.shapes import AttributeType, CodeDeliveryDetails
 from authflow.transport.base import Transport, call
 
 __all__ = ["ForgotPasswordFlow", "SignUpFlow"]

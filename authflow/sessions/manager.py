@@ -31,13 +31,13 @@ from authflow.protocol.errors import (
     UserNotFoundError,
 )
 from authflow.protocol.operations import (
-    AuthenticationResult,
     GetTokensFromRefreshTokenRequest,
     GlobalSignOutRequest,
     InitiateAuthRequest,
     RevokeTokenRequest,
 )
 from authflow.protocol.secret_hash import secret_hash
+from authflow.protocol.shapes import AuthenticationResult
 from authflow.sessions.record import SessionRecord, Tokens
 from authflow.storage.base import Store
 from authflow.transport.base import Transport, call
@@ -170,8 +170,15 @@ class SessionManager:
         if task is None:
             task = asyncio.ensure_future(self._refresh(key, force))
             self._inflight[key] = task
-            task.add_done_callback(lambda _t, k=key: self._inflight.pop(k, None))
+            task.add_done_callback(self._finished(key))
         return await asyncio.shield(task)
+
+    def _finished(self, key: str) -> Callable[[asyncio.Task[SessionRecord]], None]:
+        def forget(task: asyncio.Task[SessionRecord]) -> None:
+            if self._inflight.get(key) is task:
+                del self._inflight[key]
+
+        return forget
 
     async def _refresh(self, key: str, force: bool) -> SessionRecord:
         async with self._store.lock(key + ":refresh"):
