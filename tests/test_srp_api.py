@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from srp_support import SRP
 
@@ -23,6 +25,18 @@ from authflow.srp import (
 )
 
 USER = SRP["user_srp"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter that imports this checkout's authflow."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": path, **env},
+    )
 
 # Other layers code against these names; changing the list is an API change.
 EXPECTED = {
@@ -109,10 +123,21 @@ def test_layering() -> None:
         "print(sorted(mods));"
         "print(sorted(m for m in sys.modules if m.startswith('authflow')))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
+    result = python(code)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
     third_party = set(eval(out[0])) - {"authflow", "_distutils_hack", "__main__", "__mp_main__"}
     assert third_party <= {"srptools", "attrs", "attr", "gmpy2"}, third_party
     ours = {m for m in eval(out[1]) if not m.startswith("authflow.srp")}
     assert ours <= {"authflow", "authflow.protocol", "authflow.protocol.errors"}, ours
+
+
+def test_backend_environment_variable() -> None:
+    def backend_with(value: str) -> subprocess.CompletedProcess[str]:
+        code = "import authflow.srp as s; print(s.get_backend())"
+        return python(code, AUTHFLOW_SRP_BACKEND=value)
+
+    assert backend_with("pure").stdout.strip() == "pure"
+    assert backend_with("auto").stdout.strip() in srp.available_backends()
+    bad = backend_with("bogus")
+    assert bad.returncode != 0 and "unknown SRP backend" in bad.stderr
