@@ -317,10 +317,10 @@ class EmulatorCore:
             raise NotAuthorizedError(f"Unable to verify secret hash for client {client.id}")
 
     def new_srp_salt(self) -> bytes:
-        """16 random bytes whose first byte is 0x01..0x7f, so the hex the client receives and
-        its ``padHex`` agree byte for byte."""
+        """16 random bytes whose first byte is 0x10..0x7f, so SALT is always 32 hex digits and
+        the client's ``padHex`` of it needs no sign byte (as in observed Cognito salts)."""
         salt = bytearray(self.randbytes(16))
-        salt[0] = (salt[0] % 0x7F) + 1
+        salt[0] = 0x10 + salt[0] % 0x70
         return bytes(salt)
 
     def set_password(self, pool: Pool, user: User, password: str) -> None:

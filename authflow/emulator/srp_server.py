@@ -12,16 +12,21 @@ import hashlib
 import hmac
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-try:
-    from authflow import srp
-except ImportError:  # TEMPORARY until the srp branch is merged
-    srp = None  # type: ignore[assignment]
+from authflow import srp
 from authflow.emulator.clock import RandBytes
 from authflow.protocol.errors import InvalidParameterError, NotAuthorizedError
 
-__all__ = ["PASSWORD_VERIFIER", "check_claim", "fake_identity", "new_server", "verifier"]
+__all__ = [
+    "PASSWORD_VERIFIER",
+    "TIMESTAMP_MESSAGE",
+    "check_a",
+    "check_claim",
+    "fake_identity",
+    "new_server",
+    "salt_hex",
+    "verifier",
+]
 
 PASSWORD_VERIFIER = "PASSWORD_VERIFIER"
 TIMESTAMP_MESSAGE = "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english."
@@ -29,12 +34,10 @@ TIMESTAMP_MESSAGE = "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in eng
 
 def verifier(pool_name: str, user_id: str, password: str, salt: bytes) -> int:
     """``v = g^x mod N`` for a password (x from pool-name part, USER_ID_FOR_SRP and salt)."""
-    if srp is None:  # TEMPORARY
-        return None  # type: ignore[return-value]
     return srp.compute_verifier(pool_name=pool_name, user_id=user_id, password=password, salt=salt)
 
 
-def new_server(v: int, randbytes: RandBytes) -> Any:
+def new_server(v: int, randbytes: RandBytes) -> srp.ServerEphemeral:
     """A fresh server ephemeral (``b``, ``B``) for verifier ``v``."""
     return srp.new_server_ephemeral(v, randbytes=randbytes)
 
@@ -50,9 +53,14 @@ def fake_identity(secret: bytes, pool_name: str, username: str) -> tuple[str, by
 
     user_id = str(uuid.UUID(bytes=derive("id")[:16], version=4))
     salt = bytearray(derive("salt")[:16])
-    salt[0] = (salt[0] % 0x7F) + 1
+    salt[0] = 0x10 + salt[0] % 0x70
     password = base64.b64encode(derive("password")).decode("ascii")
     return user_id, bytes(salt), verifier(pool_name, user_id, password, bytes(salt))
+
+
+def salt_hex(salt: bytes) -> str:
+    """``SALT`` as sent: lowercase hex of the salt as an integer (what the verifier hashed)."""
+    return format(int.from_bytes(salt, "big"), "x")
 
 
 def check_a(srp_a: str) -> None:
@@ -71,7 +79,7 @@ def check_claim(
     user_id: str,
     v: int,
     srp_a: str,
-    server: Any,
+    server: srp.ServerEphemeral,
     secret_block: bytes,
     timestamp: str,
     signature: str,

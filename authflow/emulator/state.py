@@ -13,6 +13,7 @@ import attrs
 from authflow.emulator.attributes import SchemaAttribute
 from authflow.emulator.passwords import PasswordPolicy, StoredPassword
 from authflow.emulator.tokens import SigningKey
+from authflow.srp import ServerEphemeral
 
 __all__ = [
     "AppClient",
@@ -175,7 +176,7 @@ class PendingSrp:
     username: str | None
     user_id_for_srp: str
     srp_a: str = attrs.field(repr=False)
-    server: Any = attrs.field(repr=False)
+    server: ServerEphemeral = attrs.field(repr=False)
     verifier: int = attrs.field(repr=False)
     expires_at: float
 

@@ -148,7 +148,7 @@ def _srp_auth(
     return {
         "ChallengeName": srp_server.PASSWORD_VERIFIER,
         "ChallengeParameters": {
-            "SALT": salt.hex(),
+            "SALT": srp_server.salt_hex(salt),
             "SRP_B": server.srp_b,
             "SECRET_BLOCK": base64.b64encode(block).decode("ascii"),
             "USER_ID_FOR_SRP": user_id,
