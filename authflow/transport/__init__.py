@@ -1,0 +1,30 @@
+"""Transports: how a Cognito operation gets to the service and back.
+
+``Transport`` is the protocol (``send(operation, payload) -> dict`` and ``close()``); ``call``
+sends a typed request; ``AiohttpTransport`` is the real one, ``MockTransport`` the test double.
+"""
+
+from authflow.transport.aiohttp import AiohttpTransport
+from authflow.transport.base import (
+    IDEMPOTENT_OPERATIONS,
+    ResponseType,
+    RetryPolicy,
+    Transport,
+    WireRequest,
+    call,
+    secrets_of,
+)
+from authflow.transport.mock import Handler, MockTransport
+
+__all__ = [
+    "IDEMPOTENT_OPERATIONS",
+    "AiohttpTransport",
+    "Handler",
+    "MockTransport",
+    "ResponseType",
+    "RetryPolicy",
+    "Transport",
+    "WireRequest",
+    "call",
+    "secrets_of",
+]
