@@ -27,14 +27,13 @@ from typing import Any
 from aiohttp import web
 
 from authflow.emulator.core import EmulatorCore
+from authflow.protocol.endpoints import TARGET_PREFIX
 from authflow.protocol.errors import ServiceError
 
-__all__ = ["TARGET_PREFIX", "build_app", "error_response"]
+__all__ = ["build_app", "error_response"]
 
 log = logging.getLogger("authflow.emulator")
 
-#: The ``X-Amz-Target`` prefix of Cognito user-pool operations.
-TARGET_PREFIX = "AWSCognitoIdentityProviderService"
 _CONTENT_TYPE = "application/x-amz-json-1.1"
 
 

@@ -14,13 +14,12 @@ called from several threads (the web app runs it off the event loop).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -52,6 +51,7 @@ from authflow.protocol.errors import (
     UnknownOperationError,
     UserNotFoundError,
 )
+from authflow.protocol.secret_hash import secret_hash
 
 __all__ = ["ADMIN_SCOPE", "EmulatorCore", "PoolRef", "ClientRef"]
 
@@ -61,8 +61,6 @@ _ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LOWER = "0123456789abcdefghijklmnopqrstuvwxyz"
 # Observed protected header of Cognito refresh tokens (a JWE); the rest of ours is random.
 _REFRESH_HEADER = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ"
-
-Handler = Callable[["EmulatorCore", dict[str, Any]], dict[str, Any]]
 
 
 @attrs.frozen
@@ -292,15 +290,6 @@ class EmulatorCore:
 
     # ------------------------------------------------------------------ secrets and passwords
 
-    @staticmethod
-    def secret_hash(client: AppClient, username: str) -> str:
-        """SECRET_HASH for ``username`` (protocol.md §5)."""
-        assert client.secret is not None
-        mac = hmac.new(
-            client.secret.encode("utf-8"), (username + client.id).encode("utf-8"), hashlib.sha256
-        )
-        return base64.b64encode(mac.digest()).decode("ascii")
-
     def check_secret_hash(
         self, client: AppClient, username: str, provided: str | None, *, refresh: bool = False
     ) -> None:
@@ -311,7 +300,7 @@ class EmulatorCore:
             raise NotAuthorizedError(
                 f"Client {client.id} is configured for secret but secret was not received"
             )
-        if not hmac.compare_digest(self.secret_hash(client, username), provided):
+        if not hmac.compare_digest(secret_hash(username, client.id, client.secret), provided):
             if refresh:
                 raise NotAuthorizedError(f"SecretHash does not match for the client: {client.id}")
             raise NotAuthorizedError(f"Unable to verify secret hash for client {client.id}")

@@ -13,6 +13,7 @@ import attrs
 from authflow.emulator.attributes import SchemaAttribute
 from authflow.emulator.passwords import PasswordPolicy, StoredPassword
 from authflow.emulator.tokens import SigningKey
+from authflow.protocol.endpoints import pool_name_from_pool_id
 from authflow.srp import ServerEphemeral
 
 __all__ = [
@@ -204,7 +205,7 @@ class Pool:
     @property
     def name_part(self) -> str:
         """The pool-name part of the id (after the underscore), used by SRP."""
-        return self.id.split("_", 1)[1]
+        return pool_name_from_pool_id(self.id)
 
     @property
     def arn(self) -> str:

@@ -16,8 +16,9 @@ import binascii
 from typing import TYPE_CHECKING, Any
 
 from authflow.emulator import srp_server
+from authflow.emulator.attributes import check_values
 from authflow.emulator.ops import operation
-from authflow.emulator.ops._users import attribute_map, check_writable, require_attributes
+from authflow.emulator.ops._users import attribute_map, check_writable
 from authflow.emulator.state import AppClient, PendingSrp, Pool, User
 from authflow.protocol.errors import (
     InvalidParameterError,
@@ -265,8 +266,6 @@ def _new_password(
         {"Name": k[len(prefix) :], "Value": v} for k, v in responses.items() if k.startswith(prefix)
     )
     check_writable(client, updates)
-    from authflow.emulator.attributes import check_values
-
     check_values(pool.schema, {k: v for k, v in updates.items() if v})
     merged = {**user.attributes, **{k: v for k, v in updates.items() if v}}
     missing = [
@@ -276,7 +275,6 @@ def _new_password(
     ]
     if missing:
         raise InvalidParameterError(f"Invalid attributes given, {missing[0]} is missing")
-    require_attributes(pool, merged)
     pool.password_policy.enforce(password)
     assert session is not None
     del core.sessions[session]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from authflow.emulator.attributes import STANDARD_ATTRIBUTES, build_schema
+from authflow.emulator.attributes import STANDARD_ATTRIBUTES, build_schema, check_values
 from authflow.emulator.ops import operation
 from authflow.emulator.ops._users import (
     attribute_map,
@@ -402,8 +402,6 @@ def admin_reset_user_password(core: EmulatorCore, body: dict[str, Any]) -> dict[
 @operation("AdminUpdateUserAttributes")
 def admin_update_user_attributes(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
     """AdminUpdateUserAttributes: may also set the ``*_verified`` flags directly."""
-    from authflow.emulator.attributes import check_values
-
     pool, user = _admin_user(core, body)
     values = attribute_map(body.get("UserAttributes"))
     if "sub" in values:
