@@ -21,6 +21,7 @@ import json
 import logging
 import traceback
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
@@ -94,10 +95,10 @@ def build_app(core: EmulatorCore, executor: Executor | None = None) -> web.Appli
         return _json_response(result, 200, request_id)
 
     async def jwks(request: web.Request) -> web.Response:
-        return _well_known(request, core.jwks)
+        return await _well_known(request, core.jwks, executor)
 
     async def openid(request: web.Request) -> web.Response:
-        return _well_known(request, core.openid_configuration)
+        return await _well_known(request, core.openid_configuration, executor)
 
     async def health(request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -117,9 +118,13 @@ def build_app(core: EmulatorCore, executor: Executor | None = None) -> web.Appli
     return app
 
 
-def _well_known(request: web.Request, source: Any) -> web.Response:
+async def _well_known(
+    request: web.Request, source: Callable[[str], dict[str, Any]], executor: Executor | None
+) -> web.Response:
+    # Off the loop: the first request for a pool generates its RSA keys.
+    loop = asyncio.get_running_loop()
     try:
-        document = source(request.match_info["pool_id"])
+        document = await loop.run_in_executor(executor, source, request.match_info["pool_id"])
     except ServiceError as error:
         return web.json_response({"message": error.message}, status=404)
     return web.json_response(document)

@@ -137,3 +137,38 @@ def test_secrets_stay_out_of_reprs() -> None:
         assert "Temp-Secret-99" not in text
         assert app.secret not in text
         assert core.outbox[-1].code not in text or core.outbox[-1].code == "Temp-Secret-99"
+
+
+def test_sms_delivery_masks_the_number() -> None:
+    core = EmulatorCore(clock=ManualClock(START))
+    pool = core.create_user_pool("sms", auto_verified_attributes=["phone_number", "email"])
+    app = core.create_user_pool_client(pool.id)
+    out = core.handle(
+        "SignUp",
+        {
+            "ClientId": app.id,
+            "Username": "sam",
+            "Password": PASSWORD,
+            "UserAttributes": [
+                {"Name": "phone_number", "Value": "+15555550123"},
+                {"Name": "email", "Value": "sam@example.com"},
+            ],
+        },
+    )
+    assert out["CodeDeliveryDetails"] == {
+        "Destination": "+*******0123",
+        "DeliveryMedium": "SMS",
+        "AttributeName": "phone_number",
+    }
+    message = core.outbox.latest(username="+15555550123", purpose="SIGN_UP")
+    assert (message.channel, message.username) == ("SMS", "sam")
+    with pytest.raises(InvalidParameterError, match="Invalid phone number format"):
+        core.handle(
+            "SignUp",
+            {
+                "ClientId": app.id,
+                "Username": "tom",
+                "Password": PASSWORD,
+                "UserAttributes": [{"Name": "phone_number", "Value": "555-0123"}],
+            },
+        )
