@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from authflow.emulator import srp_server
@@ -31,7 +32,7 @@ from authflow.protocol.errors import (
 if TYPE_CHECKING:
     from authflow.emulator.core import EmulatorCore
 
-__all__: list[str] = []
+__all__ = ["CHALLENGES", "after_password"]
 
 _FLOW_SETTING = {
     "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
@@ -81,7 +82,7 @@ def _new_password_required(
 
 def after_password(core: EmulatorCore, pool: Pool, client: AppClient, user: User) -> dict[str, Any]:
     """What follows a correct password: a refusal for the user's state, the next challenge,
-    or tokens."""
+    or tokens. (Part 2's MFA and device challenges slot in before the tokens.)"""
     if user.status == "UNCONFIRMED":
         raise UserNotConfirmedError("User is not confirmed.")
     if user.status == "RESET_REQUIRED":
@@ -202,8 +203,13 @@ def initiate_auth(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _password_verifier(
-    core: EmulatorCore, pool: Pool, client: AppClient, responses: dict[str, Any]
+    core: EmulatorCore,
+    pool: Pool,
+    client: AppClient,
+    session: str | None,
+    responses: dict[str, Any],
 ) -> dict[str, Any]:
+    # The SRP state lives in SECRET_BLOCK; a Session, if sent, is not needed (protocol.md §3.2).
     username = _param(responses, "USERNAME")
     block_text = _param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
     signature = _param(responses, "PASSWORD_CLAIM_SIGNATURE")
@@ -289,14 +295,24 @@ def _new_password(
     return after_password(core, pool, client, user)
 
 
+ChallengeHandler = Callable[
+    ["EmulatorCore", Pool, AppClient, "str | None", dict[str, Any]], dict[str, Any]
+]
+
+#: ChallengeName → handler of its answer ``(core, pool, client, session, responses)``.
+CHALLENGES: dict[str, ChallengeHandler] = {
+    srp_server.PASSWORD_VERIFIER: _password_verifier,
+    "NEW_PASSWORD_REQUIRED": _new_password,
+}
+
+
 @operation("RespondToAuthChallenge")
 def respond_to_auth_challenge(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
     """RespondToAuthChallenge: PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED."""
     client, pool = core.client(body["ClientId"])
     responses = dict(body.get("ChallengeResponses") or {})
     name = body["ChallengeName"]
-    if name == srp_server.PASSWORD_VERIFIER:
-        return _password_verifier(core, pool, client, responses)
-    if name == "NEW_PASSWORD_REQUIRED":
-        return _new_password(core, pool, client, body.get("Session"), responses)
-    raise InvalidParameterError(f"{name} is not supported by the authflow emulator yet.")
+    answer = CHALLENGES.get(name)
+    if answer is None:
+        raise InvalidParameterError(f"{name} is not supported by the authflow emulator yet.")
+    return answer(core, pool, client, body.get("Session"), responses)
