@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from authflow.emulator import ops as _ops
+from authflow.emulator import srp_server
 from authflow.emulator.attributes import mask_destination
 from authflow.emulator.clock import Clock, RandBytes, system_clock, system_randbytes
 from authflow.emulator.config import EmulatorConfig
@@ -314,8 +315,6 @@ class EmulatorCore:
 
     def set_password(self, pool: Pool, user: User, password: str) -> None:
         """Store ``password`` for ``user``: salted digest plus SRP salt and verifier."""
-        from authflow.emulator import srp_server
-
         salt = self.new_srp_salt()
         verifier = srp_server.verifier(pool.name_part, user.username, password, salt)
         user.password = make_stored_password(salt, password, verifier)

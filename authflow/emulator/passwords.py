@@ -22,6 +22,7 @@ __all__ = [
     "PasswordPolicy",
     "StoredPassword",
     "SYMBOLS",
+    "make_stored_password",
     "new_temporary_password",
 ]
 

@@ -172,3 +172,23 @@ def test_sms_delivery_masks_the_number() -> None:
                 "UserAttributes": [{"Name": "phone_number", "Value": "555-0123"}],
             },
         )
+
+
+def test_layering_emulator_uses_protocol_and_srp_only() -> None:
+    import ast
+    from pathlib import Path
+
+    root = Path(emulator.__file__).parent
+    allowed = ("authflow.emulator", "authflow.protocol", "authflow.srp")
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+                if node.module == "authflow":
+                    names = [f"authflow.{alias.name}" for alias in node.names]
+            for name in names:
+                if name.startswith("authflow"):
+                    assert name.startswith(allowed), f"{path.name} imports {name}"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "attribute_map",
+    "check_unique",
     "check_writable",
     "delivery_attribute",
     "fake_delivery",
