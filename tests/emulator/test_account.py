@@ -181,6 +181,17 @@ def test_change_password(cognito: Any, setup: tuple[Any, Any, str]) -> None:
         AccessToken=token, PreviousPassword=PASSWORD, ProposedPassword="New-Pass-123"
     )
     assert sign_in(cognito, app.id, "ada", "New-Pass-123")
+    for _ in range(5):
+        error_of(
+            lambda: cognito.change_password(
+                AccessToken=token, PreviousPassword="Guess-Pass-1", ProposedPassword="X-Pass-1234"
+            )
+        )
+    assert error_of(
+        lambda: cognito.change_password(
+            AccessToken=token, PreviousPassword="New-Pass-123", ProposedPassword="X-Pass-1234"
+        )
+    ) == ("LimitExceededException", "Attempt limit exceeded, please try after some time.")
 
 
 def test_delete_user(cognito: Any, setup: tuple[Any, Any, str]) -> None:

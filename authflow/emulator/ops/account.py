@@ -23,6 +23,7 @@ from authflow.emulator.state import AppClient, Pool, User
 from authflow.emulator.tokens import decode_jwt
 from authflow.protocol.errors import (
     InvalidParameterError,
+    LimitExceededError,
     NotAuthorizedError,
     UnauthorizedError,
     UnsupportedOperationError,
@@ -51,9 +52,11 @@ def get_user(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
 
 @operation("ChangePassword")
 def change_password(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
-    """ChangePassword: the previous password is checked (and counts toward lockout)."""
+    """ChangePassword: the previous password is checked and counts toward lockout; while locked
+    out the answer is LimitExceededException, as Cognito gives for this operation."""
     pool, _, user, _ = core.authorize(body["AccessToken"])
-    core.check_lockout(user)
+    if core.now() < user.locked_until:
+        raise LimitExceededError("Attempt limit exceeded, please try after some time.")
     previous = body.get("PreviousPassword")
     if user.password is not None:
         if not previous or not user.password.matches(previous):
