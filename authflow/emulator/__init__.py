@@ -1,0 +1,42 @@
+"""A local Amazon Cognito user-pool service that is as strict as the real one where it matters.
+
+Unlike moto or cognito-local it checks what Cognito checks: SRP password claims for real (single-use
+SECRET_BLOCK, timestamp window, constant-time compare), confirmation and reset codes (wrong,
+expired, too many tries), the NEW_PASSWORD_REQUIRED session, SECRET_HASH, the client's auth flows,
+PreventUserExistenceErrors, lockout, and access tokens (RS256 signature, expiry, revocation,
+scope). Errors have Cognito's shape and messages; requests are validated against the service model.
+
+::
+
+    from authflow.emulator import Emulator
+
+    async with Emulator() as emu:
+        pool = emu.create_user_pool("demo", auto_verified_attributes=["email"])
+        app = emu.create_user_pool_client(pool.id)
+        # ... sign up through any Cognito client pointed at emu.endpoint, then:
+        code = emu.outbox.latest(username="alice").code
+
+The core (:class:`EmulatorCore`, ``handle(operation, body) -> dict``) is pure and synchronous;
+:class:`Emulator` serves it over HTTP with aiohttp. ``python -m authflow.emulator`` runs one from a
+shell. Requires the ``emulator`` extra (``cryptography``).
+"""
+
+from authflow.emulator.clock import Clock, ManualClock, RandBytes
+from authflow.emulator.config import EmulatorConfig
+from authflow.emulator.core import ClientRef, EmulatorCore, PoolRef
+from authflow.emulator.outbox import Message, Outbox
+from authflow.emulator.server import Emulator, threaded_emulator
+
+__all__ = [
+    "ClientRef",
+    "Clock",
+    "Emulator",
+    "EmulatorConfig",
+    "EmulatorCore",
+    "ManualClock",
+    "Message",
+    "Outbox",
+    "PoolRef",
+    "RandBytes",
+    "threaded_emulator",
+]

@@ -1,0 +1,89 @@
+"""``python -m authflow.emulator [--host H] [--port P] [--region R]``.
+
+Starts an emulator with a ready default pool and app client, prints ONE JSON line
+``{"endpoint": ..., "user_pool_id": ..., "client_id": ...}`` (``--port 0`` reports the port it
+got) and serves until SIGINT or SIGTERM. ``authflow emulator`` calls :func:`main_emulator`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import Callable, Sequence
+
+from authflow.emulator.server import Emulator
+
+__all__ = ["DEFAULT_AUTH_FLOWS", "main_emulator", "serve"]
+
+#: Flows the default app client allows (everything part 1 serves, plus custom auth).
+DEFAULT_AUTH_FLOWS = [
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+    "ALLOW_CUSTOM_AUTH",
+]
+
+
+def _print_line(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+async def serve(
+    host: str = "127.0.0.1",
+    port: int = 9229,
+    *,
+    region: str = "us-east-1",
+    announce: Callable[[str], None] = _print_line,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Serve an emulator with a default pool (e-mail auto-verified) and public app client
+    until SIGINT/SIGTERM (or until ``stop`` is set); ``announce`` gets the JSON start line."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread / Windows
+            pass
+    try:
+        async with Emulator(host, port, region=region) as emu:
+            pool = emu.create_user_pool("authflow-emulator", auto_verified_attributes=["email"])
+            client = emu.create_user_pool_client(
+                pool.id, "authflow-emulator", explicit_auth_flows=DEFAULT_AUTH_FLOWS
+            )
+            announce(
+                json.dumps(
+                    {"endpoint": emu.endpoint, "user_pool_id": pool.id, "client_id": client.id}
+                )
+            )
+            await stop.wait()
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+def main_emulator(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="authflow emulator", description="Run a local Cognito user-pool emulator."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=9229, help="port; 0 picks a free one (9229)")
+    parser.add_argument("--region", default="us-east-1", help="region of pool ids (us-east-1)")
+    args = parser.parse_args(argv)
+    try:
+        asyncio.run(serve(args.host, args.port, region=args.region))
+    except OSError as exc:
+        sys.stderr.write(f"authflow emulator: cannot listen on {args.host}:{args.port}: {exc}\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main_emulator())

@@ -1,0 +1,170 @@
+"""The :class:`Emulator`: an in-process Cognito server on 127.0.0.1 for tests and demos."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from authflow.emulator.app import build_app
+from authflow.emulator.clock import Clock, RandBytes
+from authflow.emulator.config import EmulatorConfig
+from authflow.emulator.core import ClientRef, EmulatorCore, PoolRef
+from authflow.emulator.outbox import Outbox
+
+__all__ = ["Emulator", "threaded_emulator"]
+
+
+class Emulator:
+    """A local Cognito user-pool service, strict where it matters (see the package docs).
+
+    ::
+
+        async with Emulator() as emu:                   # 127.0.0.1, a free port
+            pool = emu.create_user_pool("demo", auto_verified_attributes=["email"])
+            app = emu.create_user_pool_client(pool.id, generate_secret=True)
+            ...  # point any Cognito client at emu.endpoint
+            code = emu.outbox.latest(username="alice").code
+
+    ``clock`` (POSIX seconds) and ``randbytes`` are injected into everything time- or
+    randomness-dependent; ``region`` prefixes pool ids; ``config`` holds lockout and code
+    lifetimes. Provisioning may happen before or after :meth:`start`.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        clock: Clock | None = None,
+        randbytes: RandBytes | None = None,
+        region: str = "us-east-1",
+        config: EmulatorConfig | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.core = EmulatorCore(clock=clock, randbytes=randbytes, region=region, config=config)
+        self._runner: web.AppRunner | None = None
+        self._executor: ThreadPoolExecutor | None = None
+
+    @property
+    def endpoint(self) -> str:
+        """``http://host:port`` of the running server (what SDKs take as endpoint URL)."""
+        if self._runner is None:
+            raise RuntimeError("the emulator is not running; use 'async with Emulator()'")
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def outbox(self) -> Outbox:
+        """Every code and invitation the emulator has "sent"."""
+        return self.core.outbox
+
+    @property
+    def region(self) -> str:
+        """The region of the pools this emulator creates."""
+        return self.core.region
+
+    async def start(self) -> None:
+        """Bind and serve; ``port=0`` picks a free port, which :attr:`port` then reports."""
+        if self._runner is not None:
+            return
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="authflow-emulator")
+        runner = web.AppRunner(build_app(self.core, self._executor), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            self._executor.shutdown(wait=False)
+            raise
+        address = runner.addresses[0]
+        self.port = int(address[1])
+        self._runner = runner
+        self.core.issuer_base = f"http://{self.host}:{self.port}"
+
+    async def close(self) -> None:
+        """Stop serving (state stays readable)."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
+            self._executor = None
+
+    async def __aenter__(self) -> Emulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def create_user_pool(self, name: str, **settings: Any) -> PoolRef:
+        """Create a user pool (CreateUserPool members in snake_case); returns ``.id``."""
+        return self.core.create_user_pool(name, **settings)
+
+    def create_user_pool_client(
+        self, pool_id: str, name: str = "app", **settings: Any
+    ) -> ClientRef:
+        """Create an app client (CreateUserPoolClient members in snake_case); returns ``.id``
+        and ``.secret`` (with ``generate_secret=True``)."""
+        return self.core.create_user_pool_client(pool_id, name, **settings)
+
+    def handle(self, operation: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Run one operation directly, without HTTP (see :meth:`EmulatorCore.handle`)."""
+        return self.core.handle(operation, body)
+
+    def __repr__(self) -> str:
+        state = self.endpoint if self._runner is not None else "stopped"
+        return f"<Emulator {state}>"
+
+
+@contextlib.contextmanager
+def threaded_emulator(**kwargs: Any) -> Iterator[Emulator]:
+    """Run an :class:`Emulator` on its own event loop in a daemon thread.
+
+    For synchronous callers (boto3, pytest without asyncio)::
+
+        with threaded_emulator() as emu:
+            boto3.client("cognito-idp", endpoint_url=emu.endpoint, ...)
+
+    ``kwargs`` go to :class:`Emulator`."""
+    emulator = Emulator(**kwargs)
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(emulator.start())
+        except BaseException as exc:
+            failure.append(exc)
+            started.set()
+            return
+        started.set()
+        loop.run_forever()
+        loop.run_until_complete(emulator.close())
+        loop.close()
+
+    thread = threading.Thread(target=run, name="authflow-emulator-loop", daemon=True)
+    thread.start()
+    started.wait()
+    if failure:
+        raise failure[0]
+    try:
+        yield emulator
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)

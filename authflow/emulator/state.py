@@ -1,0 +1,248 @@
+"""The emulator's in-memory state: pools, app clients, users, codes, token families, sessions.
+
+Plain mutable records; the operations in :mod:`authflow.emulator.ops` change them under the core's
+lock. Secrets (passwords, codes, client secrets, refresh-token digests) are excluded from reprs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from authflow.emulator.attributes import SchemaAttribute
+from authflow.emulator.passwords import PasswordPolicy, StoredPassword
+from authflow.emulator.tokens import SigningKey
+from authflow.protocol.endpoints import pool_name_from_pool_id
+from authflow.srp import ServerEphemeral
+
+__all__ = [
+    "AppClient",
+    "ChallengeSession",
+    "CodeRecord",
+    "PendingSrp",
+    "Pool",
+    "TokenFamily",
+    "User",
+]
+
+
+@attrs.define
+class CodeRecord:
+    """A code that was sent and is waiting to be typed back."""
+
+    code: str = attrs.field(repr=False)
+    expires_at: float
+    attribute: str | None = None
+    destination: str = attrs.field(default="", repr=False)
+    failures: int = 0
+
+
+@attrs.define
+class User:
+    """A user. ``username`` is the internal name (a UUID in e-mail/phone-as-username pools)."""
+
+    username: str
+    sub: str
+    attributes: dict[str, str] = attrs.field(repr=False)
+    status: str
+    created: float
+    modified: float
+    enabled: bool = True
+    password: StoredPassword | None = attrs.field(default=None, repr=False)
+    temporary_password_expires: float | None = None
+    #: Codes by purpose (``SIGN_UP``, ``FORGOT_PASSWORD``, ``VERIFY_ATTRIBUTE:<name>``).
+    codes: dict[str, CodeRecord] = attrs.field(factory=dict, repr=False)
+    failed_sign_ins: int = 0
+    locked_until: float = 0.0
+
+
+@attrs.define
+class AppClient:
+    """An app client. ``settings`` holds the wire settings as Describe returns them."""
+
+    id: str
+    pool_id: str
+    name: str
+    secret: str | None = attrs.field(repr=False)
+    settings: dict[str, Any] = attrs.field(repr=False)
+    created: float
+    modified: float
+
+    @property
+    def auth_flows(self) -> frozenset[str]:
+        """Enabled flows, legacy names mapped to their ``ALLOW_`` equivalents."""
+        flows = self.settings.get("ExplicitAuthFlows") or [
+            "ALLOW_REFRESH_TOKEN_AUTH",
+            "ALLOW_USER_SRP_AUTH",
+            "ALLOW_CUSTOM_AUTH",
+        ]
+        legacy = {
+            "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
+            "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+            "CUSTOM_AUTH_FLOW_ONLY": "ALLOW_CUSTOM_AUTH",
+        }
+        mapped = {legacy.get(f, f) for f in flows}
+        if any(f in legacy for f in flows):
+            # Legacy clients always allowed SRP and refresh.
+            mapped |= {"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+        return frozenset(mapped)
+
+    def _seconds(self, member: str, unit_key: str, default: int, default_unit: str) -> int:
+        value = int(self.settings.get(member) or default)
+        units = self.settings.get("TokenValidityUnits") or {}
+        unit = units.get(unit_key) or default_unit
+        return value * {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}[unit]
+
+    @property
+    def access_token_seconds(self) -> int:
+        """Access-token lifetime (default 60 minutes)."""
+        return self._seconds("AccessTokenValidity", "AccessToken", 60, "minutes")
+
+    @property
+    def id_token_seconds(self) -> int:
+        """ID-token lifetime (default 60 minutes)."""
+        return self._seconds("IdTokenValidity", "IdToken", 60, "minutes")
+
+    @property
+    def refresh_token_seconds(self) -> int:
+        """Refresh-token lifetime (default 30 days)."""
+        return self._seconds("RefreshTokenValidity", "RefreshToken", 30, "days")
+
+    @property
+    def auth_session_seconds(self) -> int:
+        """Lifetime of a challenge ``Session`` (AuthSessionValidity, default 3 minutes)."""
+        return int(self.settings.get("AuthSessionValidity") or 3) * 60
+
+    @property
+    def prevent_user_existence_errors(self) -> bool:
+        """``PreventUserExistenceErrors == ENABLED`` (the API default is LEGACY)."""
+        return self.settings.get("PreventUserExistenceErrors") == "ENABLED"
+
+    @property
+    def token_revocation(self) -> bool:
+        """``EnableTokenRevocation`` (default on)."""
+        return bool(self.settings.get("EnableTokenRevocation", True))
+
+    def readable(self, name: str) -> bool:
+        """Whether the client may read attribute ``name`` (ReadAttributes; default all)."""
+        allowed = self.settings.get("ReadAttributes")
+        return not allowed or name in allowed or name == "sub"
+
+    def writable(self, name: str) -> bool:
+        """Whether the client may write attribute ``name`` (WriteAttributes; default all but
+        the ``*_verified`` flags)."""
+        allowed = self.settings.get("WriteAttributes")
+        if allowed:
+            return name in allowed
+        return name not in ("sub", "email_verified", "phone_number_verified")
+
+
+@attrs.define
+class TokenFamily:
+    """One authentication event: its tokens share ``origin_jti`` and die together."""
+
+    origin_jti: str
+    pool_id: str
+    client_id: str
+    username: str
+    sub: str
+    auth_time: int
+    event_id: str
+    refresh_digest: bytes = attrs.field(repr=False)
+    refresh_expires: float
+    revoked: bool = False
+
+
+@attrs.define
+class ChallengeSession:
+    """A challenge ``Session`` handed to the client, waiting for its answer."""
+
+    pool_id: str
+    client_id: str
+    username: str
+    challenge: str
+    expires_at: float
+    data: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.define
+class PendingSrp:
+    """Server state of one PASSWORD_VERIFIER challenge, found by its SECRET_BLOCK.
+
+    ``username`` is ``None`` for the simulated challenge of an unknown user."""
+
+    pool_id: str
+    client_id: str
+    username: str | None
+    user_id_for_srp: str
+    srp_a: str = attrs.field(repr=False)
+    server: ServerEphemeral = attrs.field(repr=False)
+    verifier: int = attrs.field(repr=False)
+    expires_at: float
+
+
+@attrs.define
+class Pool:
+    """A user pool. ``settings`` holds the wire settings as DescribeUserPool returns them."""
+
+    id: str
+    name: str
+    region: str
+    settings: dict[str, Any] = attrs.field(repr=False)
+    schema: dict[str, SchemaAttribute] = attrs.field(repr=False)
+    created: float
+    modified: float
+    #: Users by normalised username (case-folded when the pool is case-insensitive).
+    users: dict[str, User] = attrs.field(factory=dict, repr=False)
+    clients: dict[str, AppClient] = attrs.field(factory=dict, repr=False)
+    families: dict[str, TokenFamily] = attrs.field(factory=dict, repr=False)
+    #: Per-pool secret for stable simulated SRP challenges of unknown users.
+    fake_secret: bytes = attrs.field(default=b"", repr=False)
+    id_key: SigningKey | None = attrs.field(default=None, repr=False)
+    access_key: SigningKey | None = attrs.field(default=None, repr=False)
+
+    @property
+    def name_part(self) -> str:
+        """The pool-name part of the id (after the underscore), used by SRP."""
+        return pool_name_from_pool_id(self.id)
+
+    @property
+    def arn(self) -> str:
+        """A plausible ARN (account 000000000000)."""
+        return f"arn:aws:cognito-idp:{self.region}:000000000000:userpool/{self.id}"
+
+    @property
+    def password_policy(self) -> PasswordPolicy:
+        """The pool's password policy."""
+        return PasswordPolicy.from_wire((self.settings.get("Policies") or {}).get("PasswordPolicy"))
+
+    @property
+    def username_attributes(self) -> tuple[str, ...]:
+        """UsernameAttributes (``email`` / ``phone_number`` usable as the username)."""
+        return tuple(self.settings.get("UsernameAttributes") or ())
+
+    @property
+    def alias_attributes(self) -> tuple[str, ...]:
+        """AliasAttributes (verified ``email`` / ``phone_number`` / ``preferred_username``)."""
+        return tuple(self.settings.get("AliasAttributes") or ())
+
+    @property
+    def auto_verified(self) -> tuple[str, ...]:
+        """AutoVerifiedAttributes."""
+        return tuple(self.settings.get("AutoVerifiedAttributes") or ())
+
+    @property
+    def case_sensitive(self) -> bool:
+        """UsernameConfiguration.CaseSensitive (the API default is case-sensitive)."""
+        return bool((self.settings.get("UsernameConfiguration") or {}).get("CaseSensitive", True))
+
+    @property
+    def admin_create_user_only(self) -> bool:
+        """AdminCreateUserConfig.AllowAdminCreateUserOnly (no self sign-up)."""
+        config = self.settings.get("AdminCreateUserConfig") or {}
+        return bool(config.get("AllowAdminCreateUserOnly", False))
+
+    def key(self, username: str) -> str:
+        """The dictionary key for ``username`` under the pool's case rule."""
+        return username if self.case_sensitive else username.casefold()
