@@ -143,7 +143,9 @@ class Account:
             self._transport,
             ops.SetUserMFAPreferenceRequest(
                 access_token=await self._token(),
-                sms_mfa_settings=None if sms is None else SMSMfaSettings(enabled=sms[0], preferred_mfa=sms[1]),
+                sms_mfa_settings=None
+                if sms is None
+                else SMSMfaSettings(enabled=sms[0], preferred_mfa=sms[1]),
                 software_token_mfa_settings=None
                 if totp is None
                 else SoftwareTokenMfaSettings(enabled=totp[0], preferred_mfa=totp[1]),
@@ -164,7 +166,9 @@ class Account:
             self._transport,
             ops.SetUserSettingsRequest(
                 access_token=await self._token(),
-                mfa_options=[MFAOption(delivery_medium=m, attribute_name=a) for m, a in mfa_options],
+                mfa_options=[
+                    MFAOption(delivery_medium=m, attribute_name=a) for m, a in mfa_options
+                ],
             ),
         )
 

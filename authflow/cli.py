@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return asyncio.run(run_demo())
     if args.command == "emulator":
-        from authflow.emulator.__main__ import main as emulator_main
+        from authflow.emulator.__main__ import main_emulator as emulator_main
 
         code: int = emulator_main(["--host", args.host, "--port", str(args.port)])
         return code

@@ -134,7 +134,8 @@ def mermaid_diagram(
     from transitions.extensions import GraphMachine
 
     bare = [
-        {k: v for k, v in spec.items() if k in ("trigger", "source", "dest")} for spec in transitions
+        {k: v for k, v in spec.items() if k in ("trigger", "source", "dest")}
+        for spec in transitions
     ]
     model = _Model()
     GraphMachine(

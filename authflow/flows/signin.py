@@ -8,9 +8,9 @@ States (top level, always one of these strings)::
         │                   ├─challenged──▶ ChallengePending
         │                   ├─authenticated──▶ Authenticated
         │                   └─rejected──▶ Unauthenticated   (proof refused, session expired)
-        └─authenticated──▶ Authenticated ──refresh──▶ Refreshing ──exchange──▶ (refresh I/O)
-                                │                         ├─refreshed / refresh_failed──▶ Authenticated
-                                │                         └─expired──▶ SignedOut
+        └─authenticated──▶ Authenticated ──refresh──▶ Refreshing ──exchange──▶ (refresh)
+                                │                  ├─refreshed / refresh_failed──▶ Authenticated
+                                │                  └─expired──▶ SignedOut
                                 └─sign_out──▶ SignedOut
     cancel: Unauthenticated | ChallengePending ──▶ SignedOut
 
@@ -33,7 +33,6 @@ Guarantees:
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -47,7 +46,6 @@ from authflow.config import CognitoConfig
 from authflow.flows.base import Flow
 from authflow.flows.step import (
     ANSWER_KEYS,
-    ENGINE_CHALLENGES,
     CodeDelivery,
     Step,
     json_list_param,
@@ -70,7 +68,7 @@ from authflow.protocol.operations import (
     VerifySoftwareTokenRequest,
 )
 from authflow.protocol.secret_hash import secret_hash
-from authflow.protocol.shapes import AuthenticationResult
+from authflow.protocol.shapes import AuthenticationResult, DeviceSecretVerifierConfig
 from authflow.sessions.manager import (
     DEFINITIVE_REFRESH_ERRORS,
     SessionManager,
@@ -375,7 +373,8 @@ class SignInFlow(Flow):
                         raise  # e.g. CodeMismatchError: still ChallengePending, answer again
                     await self._fire("rejected")
                     raise _expired(exc) from exc
-                await self._advance()
+                if self._response is not None:  # MFA_SETUP sub-choices answer locally
+                    await self._advance()
             else:
                 raise InvalidStateError(
                     f"SignIn: step() is not possible while {state}", state=state, trigger="step"
@@ -425,7 +424,8 @@ class SignInFlow(Flow):
                 await self._advance()
                 return
             except ServiceError as exc:
-                if self._device is not None and _is_stale_device(exc) and not self._device_retry_used:
+                retry = not self._device_retry_used and _is_stale_device(exc)
+                if self._device is not None and retry:
                     log.info("remembered device is gone; signing in again without it")
                     self._device_retry_used = True
                     await self._forget_device()
@@ -461,7 +461,9 @@ class SignInFlow(Flow):
 
     async def _send_initiate_auth(self, event: Any) -> None:
         if self._needs_password() and not self._password:
-            raise ValidationError("this sign-in needs the password: step(password)", field="password")
+            raise ValidationError(
+                "this sign-in needs the password: step(password)", field="password"
+            )
         params: dict[str, str] = {"USERNAME": self._login}
         flow = self._auth_flow
         self._principal = self._login
@@ -577,9 +579,7 @@ class SignInFlow(Flow):
     def _param(self, name: str) -> str:
         value = self._params.get(name)
         if not value:
-            raise ProtocolViolationError(
-                f"{self._challenge} challenge lacks {name}", field=name
-            )
+            raise ProtocolViolationError(f"{self._challenge} challenge lacks {name}", field=name)
         return value
 
     async def _answer_password_verifier(self, event: Any) -> None:
@@ -704,9 +704,7 @@ class SignInFlow(Flow):
     async def _complete_selection(self, responses: dict[str, str]) -> None:
         choice = responses.get("ANSWER")
         if self._available and choice not in self._available:
-            raise ValidationError(
-                f"ANSWER must be one of {list(self._available)}", field="ANSWER"
-            )
+            raise ValidationError(f"ANSWER must be one of {list(self._available)}", field="ANSWER")
         if choice == "PASSWORD":
             if "PASSWORD" not in responses:
                 if not self._password:
@@ -787,17 +785,21 @@ class SignInFlow(Flow):
         self._session = None
         self._password = None  # not needed any more; never kept longer than necessary
 
-    async def _confirm_device(self, access_token: str, device_key: str, group_key: str) -> str | None:
+    async def _confirm_device(
+        self, access_token: str, device_key: str, group_key: str
+    ) -> str | None:
         """ConfirmDevice with a fresh verifier; remember it when the caller opted in. A failure
         here does not fail the sign-in (the tokens are valid): the device is just not kept."""
-        secret = await asyncio.to_thread(srp.generate_device_secret, group_key, device_key)
+        secret = await srp.generate_device_secret_async(group_key, device_key)
         try:
             confirmed = await call(
                 self._transport,
                 ConfirmDeviceRequest(
                     access_token=access_token,
                     device_key=device_key,
-                    device_secret_verifier_config=secret.verifier_config(),
+                    device_secret_verifier_config=DeviceSecretVerifierConfig(
+                        password_verifier=secret.password_verifier, salt=secret.salt
+                    ),
                     device_name=self._device_name,
                 ),
             )
@@ -885,10 +887,13 @@ class SignInFlow(Flow):
             raise ValidationError(
                 f"unsupported snapshot version {record.get('version')!r}", field="version"
             )
-        if record.get("user_pool_id") != config.user_pool_id or record.get(
-            "client_id"
-        ) != config.client_id:
-            raise ValidationError("the snapshot belongs to another pool or client", field="client_id")
+        if (
+            record.get("user_pool_id") != config.user_pool_id
+            or record.get("client_id") != config.client_id
+        ):
+            raise ValidationError(
+                "the snapshot belongs to another pool or client", field="client_id"
+            )
         state = record.get("state")
         if state not in cls.STATES or state == "Refreshing":
             state = "Authenticated" if state == "Refreshing" else state

@@ -1,14 +1,12 @@
 """The short flows: sign-up with confirmation, and forgotten-password reset.
 
-SignUpFlow::
+SignUpFlow: ``Unregistered --register--> (SignUp)``, then ``registered`` → PendingConfirmation
+(or ``confirmed`` → Confirmed when the pool auto-confirms); PendingConfirmation ``--confirm-->``
+(ConfirmSignUp) then ``confirmed`` → Confirmed; ``resend_code`` stays in PendingConfirmation.
 
-    Unregistered ──register──▶ (SignUp) ─registered──▶ PendingConfirmation ──confirm──▶ (ConfirmSignUp)
-                                      └─confirmed──▶ Confirmed ◀──confirmed──┘     └─resend_code
-
-ForgotPasswordFlow::
-
-    Idle ──request_code──▶ (ForgotPassword) ─code_sent──▶ CodeSent ──reset──▶ (ConfirmForgotPassword)
-                                                            │  └─resend_code   └─password_reset──▶ PasswordReset
+ForgotPasswordFlow: ``Idle --request_code-->`` (ForgotPassword) then ``code_sent`` → CodeSent;
+CodeSent ``--reset-->`` (ConfirmForgotPassword) then ``password_reset`` → PasswordReset;
+``resend_code`` stays in CodeSent.
 
 As everywhere, I/O runs in ``before`` callbacks: a wrong or expired code raises its typed error and
 the flow stays where it was.
@@ -45,6 +43,10 @@ def _delivery(details: CodeDeliveryDetails | None) -> CodeDelivery | None:
         destination=details.destination,
         attribute=details.attribute_name,
     )
+
+
+def _attribute_list(values: Mapping[str, str]) -> list[AttributeType] | None:
+    return [AttributeType(name=k, value=v) for k, v in values.items()] or None
 
 
 def _code_from(response: str | Mapping[str, Any] | None, key: str) -> str:
@@ -166,10 +168,8 @@ class SignUpFlow(_ClientFlow):
                 username=self.username,
                 password=self._password,
                 secret_hash=self._secret_hash(),
-                user_attributes=[AttributeType(name=k, value=v) for k, v in self._attributes.items()]
-                or None,
-                validation_data=[AttributeType(name=k, value=v) for k, v in self._validation.items()]
-                or None,
+                user_attributes=_attribute_list(self._attributes),
+                validation_data=_attribute_list(self._validation),
                 client_metadata=self._metadata or None,
             ),
         )

@@ -66,17 +66,17 @@ class CodeDelivery:
 class Step:
     """What a flow is waiting for after a call to ``step()``.
 
-    * ``state`` – the flow's top-level state name;
-    * ``challenge`` – the Cognito ChallengeName waited for (``None`` unless ChallengePending);
-    * ``expects`` – the ChallengeResponses keys the answer should supply (a plain string answer
+    * ``state`` - the flow's top-level state name;
+    * ``challenge`` - the Cognito ChallengeName waited for (``None`` unless ChallengePending);
+    * ``expects`` - the ChallengeResponses keys the answer should supply (a plain string answer
       fills the first one);
-    * ``delivery`` – where the code was sent, for code challenges;
-    * ``parameters`` – the raw ChallengeParameters, as received;
-    * ``choices`` – the options to pick from (AvailableChallenges, MFAS_CAN_CHOOSE, MFAS_CAN_SETUP);
-    * ``required_attributes`` / ``user_attributes`` – for NEW_PASSWORD_REQUIRED;
-    * ``secret_code`` / ``otpauth_uri`` – the TOTP secret during MFA_SETUP (hidden from repr);
-    * ``deadline`` – local epoch time after which the challenge session will have expired;
-    * ``tokens`` – once Authenticated.
+    * ``delivery`` - where the code was sent, for code challenges;
+    * ``parameters`` - the raw ChallengeParameters, as received;
+    * ``choices`` - the options to pick from (AvailableChallenges, MFAS_CAN_CHOOSE, MFAS_CAN_SETUP);
+    * ``required_attributes`` / ``user_attributes`` - for NEW_PASSWORD_REQUIRED;
+    * ``secret_code`` / ``otpauth_uri`` - the TOTP secret during MFA_SETUP (hidden from repr);
+    * ``deadline`` - local epoch time after which the challenge session will have expired;
+    * ``tokens`` - once Authenticated.
     """
 
     state: str

@@ -205,7 +205,9 @@ class SessionManager:
             self._emit("refreshed", key)
             return updated
 
-    async def _send_refresh(self, record: SessionRecord, refresh_token: str) -> AuthenticationResult:
+    async def _send_refresh(
+        self, record: SessionRecord, refresh_token: str
+    ) -> AuthenticationResult:
         cfg = self._config
         self.refresh_count += 1
         if cfg.use_token_rotation:
@@ -222,7 +224,9 @@ class SessionManager:
         else:
             params = {"REFRESH_TOKEN": refresh_token}
             if cfg.client_secret:
-                params["SECRET_HASH"] = secret_hash(record.username, cfg.client_id, cfg.client_secret)
+                params["SECRET_HASH"] = secret_hash(
+                    record.username, cfg.client_id, cfg.client_secret
+                )
             if record.device_key:
                 params["DEVICE_KEY"] = record.device_key
             response = await call(

@@ -179,4 +179,6 @@ class SessionRecord:
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, ProtocolViolationError):
                 raise
-            raise ProtocolViolationError(f"malformed session record ({type(exc).__name__})") from None
+            raise ProtocolViolationError(
+                f"malformed session record ({type(exc).__name__})"
+            ) from None

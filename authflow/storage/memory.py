@@ -55,7 +55,7 @@ class MemoryStore:
         self._data.pop(key, None)
 
     @asynccontextmanager
-    async def lock(self, key: str, *, timeout: float = 30.0) -> AsyncIterator[None]:
+    async def lock(self, key: str, *, timeout: float = 30.0) -> AsyncIterator[None]:  # noqa: ASYNC109
         """Hold an in-process lock named ``key``; raises ``TimeoutError`` after ``timeout``."""
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with asyncio.timeout(timeout):

@@ -19,6 +19,7 @@ from authflow.protocol.errors import (
     InternalErrorError,
     InvalidStateError,
     NotAuthorizedError,
+    ProtocolViolationError,
     ValidationError,
 )
 from authflow.protocol.secret_hash import secret_hash
@@ -80,7 +81,7 @@ async def test_sms_mfa_wrong_code_keeps_challenge_then_right_code() -> None:
     assert flow.state == "ChallengePending" and flow.challenge == "SMS_MFA"
     await flow.step("123456")
     assert flow.state == "Authenticated"
-    first, second = script.sent("RespondToAuthChallenge")
+    _first, second = script.sent("RespondToAuthChallenge")
     assert second["ChallengeResponses"] == {
         "SMS_MFA_CODE": "123456", "USERNAME": "uid-7",
         "SECRET_HASH": secret_hash("uid-7", CLIENT, SECRET)}
@@ -380,9 +381,13 @@ _responses = st.one_of(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_responses)
 def test_malformed_server_responses_give_typed_errors(body: Any) -> None:
+    def reply(_payload: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(body, dict):  # what AiohttpTransport does with a non-object answer
+            raise ProtocolViolationError("the answer is not a JSON object")
+        return body
+
     async def run() -> None:
-        script = Script().on("InitiateAuth", lambda _p: body).on(
-            "RespondToAuthChallenge", lambda _p: body)
+        script = Script().on("InitiateAuth", reply).on("RespondToAuthChallenge", reply)
         flow = make(script).sign_in("pat", "pw", auth_flow="USER_SRP_AUTH")
         try:
             await flow.step()
