@@ -95,6 +95,14 @@ _NO_DEVICE_KEY = frozenset({"NEW_PASSWORD_REQUIRED", "MFA_SETUP", "SELECT_CHALLE
 _ENGINE_KEYS = frozenset({"USERNAME", "SECRET_HASH", "DEVICE_KEY"})
 
 
+class _SessionGone(InvalidStateError):
+    """The flow's session record vanished: another flow or process signed it out."""
+
+
+#: Refresh outcomes after which the flow is SignedOut.
+_SIGNED_OUT_BY_REFRESH: tuple[type[Exception], ...] = (*DEFINITIVE_REFRESH_ERRORS, _SessionGone)
+
+
 class ChallengeExpiredError(NotAuthorizedError):
     """The challenge Session expired (AuthSessionValidity passed) or was already used.
 
@@ -396,7 +404,8 @@ class SignInFlow(Flow):
             await self._fire("refresh")
             try:
                 await self._fire("exchange")
-            except DEFINITIVE_REFRESH_ERRORS:
+            except _SIGNED_OUT_BY_REFRESH:
+                # revoked/expired refresh token, or the session record was signed out elsewhere
                 self._tokens = None
                 await self._fire("expired")
                 raise
@@ -825,6 +834,8 @@ class SignInFlow(Flow):
     async def _send_refresh(self, event: Any) -> None:
         if self.session_key is None:
             raise InvalidStateError("no session to refresh", state=self.state)
+        if await self._sessions.load(self.session_key) is None:
+            raise _SessionGone("the session was signed out (its record is gone)", state="SignedOut")
         record = await self._sessions.refresh(self.session_key, force=True)
         self._tokens = record.tokens
 
