@@ -68,7 +68,7 @@ import aiohttp
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from authflow import __version__
+from authflow._version import __version__
 from authflow.protocol.endpoints import target_header
 from authflow.protocol.errors import (
     InvalidStateError,

@@ -1,0 +1,84 @@
+"""Client configuration: which user pool and app client to talk to, and how."""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from authflow.protocol.endpoints import (
+    pool_name_from_pool_id,
+    region_from_pool_id,
+    resolve_endpoint,
+)
+from authflow.protocol.errors import ValidationError
+
+__all__ = ["CognitoConfig"]
+
+_POOL_ID = re.compile(r"^[\w-]+_[0-9a-zA-Z]+$")
+_CLIENT_ID = re.compile(r"^[\w+]+$")
+
+
+def _check_pool_id(_inst: object, _attr: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not _POOL_ID.match(value) or len(value) > 55:
+        raise ValidationError(
+            "user_pool_id must look like '<region>_<id>', e.g. 'us-east-1_AbCdEf123'",
+            field="user_pool_id",
+        )
+
+
+def _check_client_id(_inst: object, _attr: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not _CLIENT_ID.match(value) or len(value) > 128:
+        raise ValidationError("client_id must be 1..128 word characters", field="client_id")
+
+
+def _check_positive(_inst: object, attr: attrs.Attribute[float], value: float) -> None:
+    if value <= 0:
+        raise ValidationError(f"{attr.name} must be positive", field=attr.name)
+
+
+@attrs.frozen
+class CognitoConfig:
+    """Where and how to reach one Cognito app client.
+
+    >>> cfg = CognitoConfig(user_pool_id="us-east-1_AbCdEf123", client_id="1h57kf5cpq17m0eml12EX")
+    >>> cfg.region
+    'us-east-1'
+
+    ``endpoint`` overrides the regional endpoint (an emulator, a VPC endpoint, a proxy).
+    ``client_secret`` is only for confidential app clients; it never appears in a repr.
+    ``refresh_leeway`` is how many seconds before expiry an access token is refreshed.
+    ``auth_session_validity`` is the app client's challenge-session lifetime in seconds (Cognito's
+    default 3 minutes), used for :attr:`authflow.flows.Step.deadline`.
+    ``fips``/``dualstack`` pick those regional endpoints (not with a custom ``endpoint``).
+    ``use_token_rotation`` makes refreshes use GetTokensFromRefreshToken (required when the app
+    client has refresh-token rotation enabled) instead of InitiateAuth REFRESH_TOKEN_AUTH.
+    """
+
+    user_pool_id: str = attrs.field(validator=_check_pool_id)
+    client_id: str = attrs.field(validator=_check_client_id)
+    client_secret: str | None = attrs.field(default=None, repr=False)
+    endpoint: str | None = None
+    region: str = attrs.field()
+    refresh_leeway: float = attrs.field(default=60.0, validator=_check_positive)
+    auth_session_validity: float = attrs.field(default=180.0, validator=_check_positive)
+    use_token_rotation: bool = False
+    fips: bool = False
+    dualstack: bool = False
+    #: The resolved URL requests go to (``endpoint`` if set, else the regional endpoint).
+    endpoint_url: str = attrs.field(init=False)
+
+    @region.default
+    def _region_default(self) -> str:
+        return region_from_pool_id(self.user_pool_id)
+
+    @endpoint_url.default
+    def _endpoint_url_default(self) -> str:
+        return resolve_endpoint(
+            self.region, fips=self.fips, dualstack=self.dualstack, endpoint_url=self.endpoint
+        )
+
+    @property
+    def pool_name(self) -> str:
+        """The part of the pool id after the underscore (the SRP "pool name")."""
+        return pool_name_from_pool_id(self.user_pool_id)

@@ -1,0 +1,252 @@
+"""What every flow shares: a transitions AsyncMachine declared as data, serialised public methods,
+transition events, table linting and diagram export.
+
+Rules this module enforces (style.md, "Using transitions well"):
+
+* states and transitions are plain data (``STATES``/``TRANSITIONS`` class attributes), built with
+  ``auto_transitions=False`` and never a ``"*"`` source, so only the listed moves exist;
+* the machine's model is a private plain object, so trigger names never shadow the flow's own
+  public methods and nobody can call ``to_Authenticated()``;
+* request I/O runs in ``before`` callbacks: when it raises, the state has not changed;
+* every public method takes the flow's ``asyncio.Lock``: a second trigger can never cancel the
+  first one's callbacks (AsyncMachine would otherwise do that silently);
+* an invalid trigger raises :class:`~authflow.protocol.errors.InvalidStateError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+
+import attrs
+from transitions import MachineError
+from transitions.extensions.asyncio import AsyncMachine
+
+from authflow.protocol.errors import InvalidStateError
+
+__all__ = ["Flow", "TransitionEvent", "lint_machine", "mermaid_diagram"]
+
+log = logging.getLogger("authflow.flows")
+
+TransitionSpec = Mapping[str, Any]
+
+
+@attrs.frozen
+class TransitionEvent:
+    """One state transition of a flow, as reported to :meth:`Flow.on_transition` listeners."""
+
+    flow: str
+    trigger: str
+    source: str
+    dest: str
+    challenge: str | None = None
+
+    def __str__(self) -> str:
+        challenge = f" ({self.challenge})" if self.challenge else ""
+        return f"{self.flow}: {self.source} --{self.trigger}--> {self.dest}{challenge}"
+
+
+class _Model:
+    """The object transitions decorates; it only holds ``state``."""
+
+    state: str
+
+
+def _callback_names(spec: TransitionSpec) -> Iterable[tuple[str, str]]:
+    for slot in ("prepare", "conditions", "unless", "before", "after"):
+        value = spec.get(slot)
+        if value is None:
+            continue
+        for name in [value] if isinstance(value, str) else value:
+            yield slot, name
+
+
+def lint_machine(
+    states: Sequence[str],
+    transitions: Sequence[TransitionSpec],
+    initial: str,
+    finals: Iterable[str],
+) -> list[str]:
+    """Check a machine's definition; return a list of problems (empty when sound).
+
+    Problems: unknown or ``"*"`` sources/destinations, states unreachable from ``initial``, trap
+    states (a non-final state from which no final state can be reached), final states with
+    outgoing transitions, more than one callback in a slot (AsyncMachine would run them
+    concurrently).
+    """
+    problems: list[str] = []
+    known = set(states)
+    final = set(finals)
+    edges: dict[str, set[str]] = {s: set() for s in states}
+    for spec in transitions:
+        sources = spec["source"]
+        sources = [sources] if isinstance(sources, str) else list(sources)
+        dest = spec.get("dest")
+        for src in sources:
+            if src == "*" or src not in known:
+                problems.append(f"transition {spec['trigger']!r} has bad source {src!r}")
+                continue
+            if src in final:
+                problems.append(f"final state {src!r} has outgoing transition {spec['trigger']!r}")
+            target = src if dest is None else dest
+            if target not in known:
+                problems.append(f"transition {spec['trigger']!r} has bad dest {target!r}")
+                continue
+            edges[src].add(target)
+        for slot, value in ((s, spec.get(s)) for s in ("before", "after", "prepare")):
+            if value is not None and not isinstance(value, str) and len(value) > 1:
+                problems.append(f"transition {spec['trigger']!r} has several {slot} callbacks")
+    if initial not in known:
+        problems.append(f"initial state {initial!r} is not a state")
+        return problems
+    reached = {initial}
+    frontier = [initial]
+    while frontier:
+        for nxt in edges[frontier.pop()]:
+            if nxt not in reached:
+                reached.add(nxt)
+                frontier.append(nxt)
+    problems += [f"state {s!r} is unreachable" for s in states if s not in reached]
+    for state in states:
+        if state in final:
+            continue
+        seen = {state}
+        frontier = [state]
+        while frontier:
+            for nxt in edges[frontier.pop()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append(nxt)
+        if not seen & final:
+            problems.append(f"state {state!r} is a trap: no final state is reachable from it")
+    return problems
+
+
+def mermaid_diagram(
+    name: str, states: Sequence[str], transitions: Sequence[TransitionSpec], initial: str
+) -> str:
+    """Mermaid ``stateDiagram-v2`` source for a machine, from its tables (no graphviz needed).
+
+    Built on a fresh machine so no live flow's current state is styled into it.
+    """
+    from transitions.extensions import GraphMachine
+
+    bare = [
+        {k: v for k, v in spec.items() if k in ("trigger", "source", "dest")}
+        for spec in transitions
+    ]
+    model = _Model()
+    GraphMachine(
+        model=model,
+        states=list(states),
+        transitions=bare,
+        initial=initial,
+        auto_transitions=False,
+        graph_engine="mermaid",
+        title=name,
+        show_conditions=False,
+    )
+    source: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
+    return source
+
+
+class Flow:
+    """Base class of every flow. Subclasses declare ``NAME``, ``STATES``, ``TRANSITIONS``,
+    ``INITIAL`` and ``FINALS``; callbacks in the table name methods of the subclass."""
+
+    NAME: ClassVar[str] = "flow"
+    STATES: ClassVar[Sequence[str]] = ()
+    TRANSITIONS: ClassVar[Sequence[TransitionSpec]] = ()
+    INITIAL: ClassVar[str] = ""
+    FINALS: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, *, initial: str | None = None) -> None:
+        self._model = _Model()
+        self._lock = asyncio.Lock()
+        self._listeners: list[Callable[[TransitionEvent], Any]] = []
+        self._machine = AsyncMachine(
+            model=self._model,
+            states=list(self.STATES),
+            transitions=[self._bind(spec) for spec in self.TRANSITIONS],
+            initial=initial or self.INITIAL,
+            auto_transitions=False,
+            send_event=True,
+            after_state_change=self._after_state_change,
+        )
+
+    def _bind(self, spec: TransitionSpec) -> dict[str, Any]:
+        bound = dict(spec)
+        for slot, name in _callback_names(spec):
+            bound[slot] = getattr(self, name)
+        return bound
+
+    @property
+    def state(self) -> str:
+        """The current top-level state name."""
+        return self._model.state
+
+    @property
+    def finished(self) -> bool:
+        """Whether the flow reached a final state."""
+        return self.state in self.FINALS
+
+    def on_transition(self, listener: Callable[[TransitionEvent], Any]) -> None:
+        """Call ``listener(event)`` after every state change (and every internal engine step).
+
+        Listeners must not raise; an exception is logged and ignored.
+        """
+        self._listeners.append(listener)
+
+    def _current_challenge(self) -> str | None:
+        return None
+
+    async def _after_state_change(self, event: Any) -> None:
+        transition = event.transition
+        report = TransitionEvent(
+            flow=self.NAME,
+            trigger=event.event.name,
+            source=transition.source,
+            dest=transition.dest or transition.source,
+            challenge=self._current_challenge(),
+        )
+        for listener in list(self._listeners):
+            try:
+                result = listener(report)
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:
+                log.exception("transition listener failed")
+
+    async def _fire(self, trigger: str, **kwargs: Any) -> None:
+        """Fire ``trigger`` on the machine; map misuse to InvalidStateError."""
+        try:
+            ok = await self._model.trigger(trigger, **kwargs)  # type: ignore[attr-defined]
+        except MachineError as exc:
+            raise InvalidStateError(
+                f"{self.NAME}: cannot {trigger} while {self.state}",
+                state=self.state,
+                trigger=trigger,
+            ) from exc
+        if ok is False:  # cancelled or refused by a condition
+            raise InvalidStateError(
+                f"{self.NAME}: {trigger} did not happen while {self.state}",
+                state=self.state,
+                trigger=trigger,
+            )
+
+    @classmethod
+    def lint(cls) -> list[str]:
+        """Problems in this flow's machine definition (see :func:`lint_machine`)."""
+        problems = lint_machine(cls.STATES, cls.TRANSITIONS, cls.INITIAL, cls.FINALS)
+        for spec in cls.TRANSITIONS:
+            for _slot, name in _callback_names(spec):
+                if not callable(getattr(cls, name, None)):
+                    problems.append(f"transition {spec['trigger']!r} names missing {name!r}")
+        return problems
+
+    @classmethod
+    def diagram(cls) -> str:
+        """Mermaid source of this flow's machine."""
+        return mermaid_diagram(cls.NAME, cls.STATES, cls.TRANSITIONS, cls.INITIAL)

@@ -1,0 +1,273 @@
+"""The session manager: valid access tokens on demand, single-flight refresh, sign-out, events.
+
+One refresh per session however many callers ask at once: the first caller starts the refresh as a
+task and every concurrent caller awaits the same task. Across processes the store's lock is held
+while refreshing and the record is re-read under it, so a refresh another process just finished is
+reused instead of repeated.
+
+Transient failures (throttling, 5xx, network, timeouts) never sign a user out: the record is kept
+and the error re-raised. Definitive ones (the refresh token is revoked, expired, reused or the user
+is gone) delete the record, emit ``signed_out`` and re-raise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Literal
+
+import attrs
+
+from authflow.config import CognitoConfig
+from authflow.protocol.errors import (
+    InvalidStateError,
+    NotAuthorizedError,
+    PasswordResetRequiredError,
+    RefreshTokenReuseError,
+    ServiceError,
+    UserNotConfirmedError,
+    UserNotFoundError,
+)
+from authflow.protocol.operations import (
+    GetTokensFromRefreshTokenRequest,
+    GlobalSignOutRequest,
+    InitiateAuthRequest,
+    RevokeTokenRequest,
+)
+from authflow.protocol.secret_hash import secret_hash
+from authflow.protocol.shapes import AuthenticationResult
+from authflow.sessions.record import SessionRecord, Tokens
+from authflow.storage.base import Store
+from authflow.transport.base import Transport, call
+
+__all__ = [
+    "DEFINITIVE_REFRESH_ERRORS",
+    "SessionEvent",
+    "SessionManager",
+    "tokens_from_result",
+]
+
+log = logging.getLogger("authflow.sessions")
+
+#: Refresh errors after which the session cannot be recovered: the user is signed out.
+DEFINITIVE_REFRESH_ERRORS: tuple[type[ServiceError], ...] = (
+    NotAuthorizedError,
+    RefreshTokenReuseError,
+    UserNotFoundError,
+    PasswordResetRequiredError,
+    UserNotConfirmedError,
+)
+
+EventKind = Literal["saved", "refreshed", "refresh_failed", "signed_out"]
+
+
+@attrs.frozen
+class SessionEvent:
+    """Something that happened to a stored session (never carries a token)."""
+
+    kind: EventKind
+    key: str
+    error: str | None = None
+
+
+def tokens_from_result(result: AuthenticationResult, received_at: float) -> Tokens:
+    """Turn an AuthenticationResult into :class:`Tokens`, expiry on the local clock."""
+    if not result.access_token:
+        from authflow.protocol.errors import ProtocolViolationError
+
+        raise ProtocolViolationError("AuthenticationResult has no AccessToken", field="AccessToken")
+    return Tokens(
+        access_token=result.access_token,
+        id_token=result.id_token,
+        refresh_token=result.refresh_token,
+        expires_at=received_at + float(result.expires_in or 3600),
+        token_type=result.token_type or "Bearer",
+    )
+
+
+class SessionManager:
+    """Hands out valid access tokens for stored sessions and keeps them fresh.
+
+    >>> # token = await manager.access_token(key)   # refreshed first when about to expire
+    """
+
+    def __init__(
+        self,
+        config: CognitoConfig,
+        transport: Transport,
+        store: Store,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._config = config
+        self._transport = transport
+        self._store = store
+        self._clock = clock
+        self._inflight: dict[str, asyncio.Task[SessionRecord]] = {}
+        self._listeners: list[Callable[[SessionEvent], None]] = []
+        #: How many refresh requests this manager sent (observability and tests).
+        self.refresh_count = 0
+
+    def __repr__(self) -> str:
+        return f"SessionManager(pool={self._config.user_pool_id!r}, inflight={len(self._inflight)})"
+
+    # -- keys and records -------------------------------------------------------------------
+
+    def session_key(self, username: str) -> str:
+        """The store key of ``username``'s session (internal username, pool and client scoped)."""
+        cfg = self._config
+        return f"authflow:{cfg.user_pool_id}:{cfg.client_id}:session:{username}"
+
+    def device_key_for(self, login: str) -> str:
+        """The store key of the remembered device of the user who signs in as ``login``."""
+        cfg = self._config
+        return f"authflow:{cfg.user_pool_id}:device:{login}"
+
+    def on_event(self, listener: Callable[[SessionEvent], None]) -> None:
+        """Call ``listener`` for every :class:`SessionEvent`."""
+        self._listeners.append(listener)
+
+    def _emit(self, kind: EventKind, key: str, error: BaseException | None = None) -> None:
+        event = SessionEvent(kind, key, None if error is None else type(error).__name__)
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # a faulty listener must not break sessions
+                log.exception("session event listener failed")
+
+    async def load(self, key: str) -> SessionRecord | None:
+        """The stored session under ``key``, or ``None``."""
+        data = await self._store.get(key)
+        return None if data is None else SessionRecord.from_json(data)
+
+    async def save(self, key: str, record: SessionRecord) -> None:
+        """Store ``record`` under ``key`` as one atomic write."""
+        await self._store.set(key, record.to_json())
+        self._emit("saved", key)
+
+    # -- tokens --------------------------------------------------------------------------------
+
+    async def access_token(self, key: str) -> str:
+        """A valid access token for the session ``key``, refreshing first when it is about to
+        expire. Raises :class:`InvalidStateError` when there is no such session."""
+        record = await self.load(key)
+        if record is None:
+            raise InvalidStateError("no signed-in session under this key", state="SignedOut")
+        if not record.tokens.expires_within(self._config.refresh_leeway, self._clock()):
+            return record.tokens.access_token
+        record = await self.refresh(key)
+        return record.tokens.access_token
+
+    async def refresh(self, key: str, *, force: bool = False) -> SessionRecord:
+        """Refresh the session ``key`` (single-flight) and return the new record.
+
+        Without ``force`` a session that is no longer close to expiry when the lock is obtained
+        (another caller or process refreshed it) is returned as is.
+        """
+        task = self._inflight.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._refresh(key, force))
+            self._inflight[key] = task
+            task.add_done_callback(self._finished(key))
+        return await asyncio.shield(task)
+
+    def _finished(self, key: str) -> Callable[[asyncio.Task[SessionRecord]], None]:
+        def forget(task: asyncio.Task[SessionRecord]) -> None:
+            if self._inflight.get(key) is task:
+                del self._inflight[key]
+
+        return forget
+
+    async def _refresh(self, key: str, force: bool) -> SessionRecord:
+        async with self._store.lock(key + ":refresh"):
+            record = await self.load(key)
+            if record is None:
+                raise InvalidStateError("no signed-in session under this key", state="SignedOut")
+            now = self._clock()
+            if not force and not record.tokens.expires_within(self._config.refresh_leeway, now):
+                return record
+            refresh_token = record.tokens.refresh_token
+            if not refresh_token:
+                raise InvalidStateError("the session has no refresh token", state="Authenticated")
+            try:
+                result = await self._send_refresh(record, refresh_token)
+            except DEFINITIVE_REFRESH_ERRORS as exc:
+                await self._store.delete(key)
+                self._emit("signed_out", key, exc)
+                raise
+            except Exception as exc:
+                self._emit("refresh_failed", key, exc)
+                raise
+            updated = record.with_tokens(tokens_from_result(result, self._clock()))
+            await self._store.set(key, updated.to_json())
+            self._emit("refreshed", key)
+            return updated
+
+    async def _send_refresh(
+        self, record: SessionRecord, refresh_token: str
+    ) -> AuthenticationResult:
+        cfg = self._config
+        self.refresh_count += 1
+        if cfg.use_token_rotation:
+            rotated = await call(
+                self._transport,
+                GetTokensFromRefreshTokenRequest(
+                    refresh_token=refresh_token,
+                    client_id=cfg.client_id,
+                    client_secret=cfg.client_secret,
+                    device_key=record.device_key,
+                ),
+            )
+            result = rotated.authentication_result
+        else:
+            params = {"REFRESH_TOKEN": refresh_token}
+            if cfg.client_secret:
+                params["SECRET_HASH"] = secret_hash(
+                    record.username, cfg.client_id, cfg.client_secret
+                )
+            if record.device_key:
+                params["DEVICE_KEY"] = record.device_key
+            response = await call(
+                self._transport,
+                InitiateAuthRequest(
+                    auth_flow="REFRESH_TOKEN_AUTH", client_id=cfg.client_id, auth_parameters=params
+                ),
+            )
+            result = response.authentication_result
+        if result is None:
+            from authflow.protocol.errors import ProtocolViolationError
+
+            raise ProtocolViolationError("refresh returned no AuthenticationResult")
+        return result
+
+    async def forget(self, key: str) -> None:
+        """Delete the session record without telling the server (e.g. after DeleteUser)."""
+        await self._store.delete(key)
+        self._emit("signed_out", key)
+
+    # -- sign-out ------------------------------------------------------------------------------
+
+    async def sign_out(self, key: str, *, global_: bool = False) -> None:
+        """Sign the session out: RevokeToken on its refresh token, or GlobalSignOut with
+        ``global_=True`` (every session of the user). The record is deleted only once the server
+        has accepted; an error leaves the session as it was."""
+        record = await self.load(key)
+        if record is None:
+            raise InvalidStateError("no signed-in session under this key", state="SignedOut")
+        cfg = self._config
+        if global_:
+            token = await self.access_token(key)
+            await call(self._transport, GlobalSignOutRequest(access_token=token))
+        elif record.tokens.refresh_token:
+            await call(
+                self._transport,
+                RevokeTokenRequest(
+                    token=record.tokens.refresh_token,
+                    client_id=cfg.client_id,
+                    client_secret=cfg.client_secret,
+                ),
+            )
+        await self._store.delete(key)
+        self._emit("signed_out", key)

@@ -1,0 +1,306 @@
+"""The engine end to end against the emulator over real HTTP on 127.0.0.1.
+
+Every flow and challenge the emulator supports today runs here; the rest (MFA, custom auth,
+USER_AUTH, devices, rotation) run on scripted responses in test_signin_scripted.py until the
+emulator's part 2 lands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from authflow import AuthClient, ChallengeExpiredError, CognitoConfig, InvalidStateError
+from authflow.emulator import Emulator, ManualClock
+from authflow.protocol.errors import (
+    CodeMismatchError,
+    InvalidPasswordError,
+    NotAuthorizedError,
+    ValidationError,
+)
+from authflow.protocol.operations import GetUserRequest
+from authflow.storage import MemoryStore
+from authflow.transport import call
+
+START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+PASSWORD = "Correct-Horse-9!"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def emu(clock: ManualClock) -> AsyncIterator[Emulator]:
+    async with Emulator(clock=clock) as emulator:
+        yield emulator
+
+
+def client(emu: Emulator, clock: ManualClock, *, store: MemoryStore | None = None,
+           secret: bool = False, pool_settings: dict[str, Any] | None = None,
+           pool_id: str | None = None, **client_settings: Any) -> AuthClient:
+    if pool_id is None:
+        pool_id = emu.create_user_pool("e2e", **(pool_settings or {})).id
+    client_settings.setdefault("explicit_auth_flows", FLOWS)
+    app = emu.create_user_pool_client(pool_id, generate_secret=secret, **client_settings)
+    config = CognitoConfig(user_pool_id=pool_id, client_id=app.id, endpoint=emu.endpoint,
+                           client_secret=app.secret if secret else None)
+    return AuthClient(config, store=store or MemoryStore(), clock=clock)
+
+
+async def admin_user(auth: AuthClient, username: str, temporary: str = "Temp-Pass-1!",
+                     **attributes: str) -> None:
+    await auth.transport.send("AdminCreateUser", {
+        "UserPoolId": auth.config.user_pool_id, "Username": username,
+        "TemporaryPassword": temporary, "MessageAction": "SUPPRESS",
+        "UserAttributes": [{"Name": k, "Value": v} for k, v in attributes.items()],
+    })
+
+
+async def confirmed_user(auth: AuthClient, username: str, password: str = PASSWORD) -> None:
+    await auth.transport.send("AdminCreateUser", {
+        "UserPoolId": auth.config.user_pool_id, "Username": username,
+        "MessageAction": "SUPPRESS", "TemporaryPassword": "Temp-Pass-1!"})
+    await auth.transport.send("AdminSetUserPassword", {
+        "UserPoolId": auth.config.user_pool_id, "Username": username, "Password": password,
+        "Permanent": True})
+
+
+async def test_design_story_sign_up_sign_in_refresh_sign_out(emu: Emulator,
+                                                             clock: ManualClock) -> None:
+    async with client(emu, clock, secret=True,
+                      pool_settings={"auto_verified_attributes": ["email"]}) as auth:
+        signup = auth.sign_up("alice", PASSWORD, attributes={"email": "alice@example.com"})
+        assert await signup.step() == "PendingConfirmation"
+        assert signup.delivery is not None and signup.delivery.medium == "EMAIL"
+        with pytest.raises(CodeMismatchError):
+            await signup.step("000000")
+        assert signup.state == "PendingConfirmation"
+        code = emu.outbox.latest(username="alice").code
+        assert await signup.step(code) == "Confirmed"
+
+        flow = auth.sign_in("alice", PASSWORD)
+        step = await flow.step()
+        assert step.state == flow.state == "Authenticated"
+        assert flow.tokens is not None and flow.session_key is not None
+        token = await auth.access_token(flow.session_key)
+        assert token == flow.tokens.access_token
+        me = await auth.account(flow.session_key).attributes()
+        assert me["email"] == "alice@example.com"
+
+        clock.advance(120)
+        tokens = await flow.refresh()
+        assert flow.state == "Authenticated" and tokens.access_token != token
+
+        await flow.sign_out()
+        assert flow.state == "SignedOut"
+        with pytest.raises(InvalidStateError):
+            await auth.access_token(flow.session_key)
+        with pytest.raises(NotAuthorizedError):  # revoked with its refresh token
+            await call(auth.transport, GetUserRequest(access_token=tokens.access_token))
+
+
+async def test_new_password_required_with_required_attribute(emu: Emulator,
+                                                            clock: ManualClock) -> None:
+    schema = [{"Name": "name", "AttributeDataType": "String", "Required": True, "Mutable": True}]
+    async with client(emu, clock, pool_settings={"schema": schema}) as auth:
+        await admin_user(auth, "bob", name="Bob")
+        # an admin-created user whose required attribute is missing must supply it
+        await auth.transport.send("AdminCreateUser", {
+            "UserPoolId": auth.config.user_pool_id, "Username": "bea",
+            "TemporaryPassword": "Temp-Pass-1!", "MessageAction": "SUPPRESS"})
+        flow = auth.sign_in("bob", "Temp-Pass-1!")
+        step = await flow.step()
+        assert step.challenge == "NEW_PASSWORD_REQUIRED"
+        with pytest.raises(InvalidPasswordError):
+            await flow.step("short")
+        assert flow.challenge == "NEW_PASSWORD_REQUIRED"  # answer again
+        await flow.step(PASSWORD)
+        assert flow.state == "Authenticated"
+
+        flow = auth.sign_in("bea", "Temp-Pass-1!", auth_flow="USER_PASSWORD_AUTH")
+        step = await flow.step()
+        if step.required_attributes:
+            with pytest.raises(ValidationError):
+                await flow.step(PASSWORD)
+        await flow.step({"NEW_PASSWORD": PASSWORD, "name": "Bea"})
+        assert flow.state == "Authenticated"
+
+        again = auth.sign_in("bob", PASSWORD)
+        await again.step()
+        assert again.state == "Authenticated"
+
+
+async def test_wrong_srp_password_then_corrected(emu: Emulator, clock: ManualClock) -> None:
+    async with client(emu, clock) as auth:
+        await confirmed_user(auth, "carl")
+        flow = auth.sign_in("carl", "Wrong-Horse-9!")
+        with pytest.raises(NotAuthorizedError):
+            await flow.step()
+        assert flow.state == "Unauthenticated"
+        await flow.step(PASSWORD)
+        assert flow.state == "Authenticated"
+
+
+async def test_email_alias_and_secret_hash_principal(emu: Emulator, clock: ManualClock) -> None:
+    async with client(emu, clock, secret=True,
+                      pool_settings={"username_attributes": ["email"],
+                                     "auto_verified_attributes": ["email"]}) as auth:
+        signup = auth.sign_up("dana@example.com", PASSWORD,
+                              attributes={"email": "dana@example.com"})
+        await signup.step()
+        await signup.step(emu.outbox.latest(username="dana@example.com").code)
+        for flow_name in ("USER_SRP_AUTH", "USER_PASSWORD_AUTH"):
+            flow = auth.sign_in("dana@example.com", PASSWORD, auth_flow=flow_name)
+            await flow.step()
+            assert flow.state == "Authenticated"
+            assert flow.session_key is not None and flow.session_key.endswith(signup.user_sub or "")
+            clock.advance(30)
+            await flow.refresh()  # SECRET_HASH over the internal username (the sub)
+
+
+async def test_forgot_password(emu: Emulator, clock: ManualClock) -> None:
+    async with client(emu, clock) as auth:
+        await admin_user(auth, "erin", email="erin@example.com", email_verified="true")
+        await auth.transport.send("AdminSetUserPassword", {
+            "UserPoolId": auth.config.user_pool_id, "Username": "erin", "Password": PASSWORD,
+            "Permanent": True})
+        reset = auth.forgot_password("erin")
+        assert await reset.step() == "CodeSent"
+        assert reset.delivery is not None and reset.delivery.medium == "EMAIL"
+        with pytest.raises(CodeMismatchError):
+            await reset.step({"ConfirmationCode": "000000", "Password": "Another-Pass-7!"})
+        code = emu.outbox.latest(username="erin", purpose="FORGOT_PASSWORD").code
+        assert await reset.step({"ConfirmationCode": code, "Password": "Another-Pass-7!"}) == \
+            "PasswordReset"
+        flow = auth.sign_in("erin", "Another-Pass-7!")
+        await flow.step()
+        assert flow.state == "Authenticated"
+
+
+async def test_expired_challenge_session(emu: Emulator, clock: ManualClock) -> None:
+    async with client(emu, clock) as auth:
+        await admin_user(auth, "fred")
+        flow = auth.sign_in("fred", "Temp-Pass-1!", auth_flow="USER_PASSWORD_AUTH")
+        await flow.step()
+        assert flow.challenge == "NEW_PASSWORD_REQUIRED"
+        assert flow.current.deadline == pytest.approx(clock() + 180)
+        clock.advance(16 * 60)
+        with pytest.raises(ChallengeExpiredError):
+            await flow.step(PASSWORD)
+        assert flow.state == "Unauthenticated"
+        await flow.step("Temp-Pass-1!")
+        await flow.step(PASSWORD)
+        assert flow.state == "Authenticated"
+
+
+async def test_resume_in_another_client_mid_challenge(emu: Emulator, clock: ManualClock) -> None:
+    store = MemoryStore()
+    async with client(emu, clock, store=store) as auth:
+        await admin_user(auth, "gina")
+        flow = auth.sign_in("gina", "Temp-Pass-1!")
+        await flow.step()
+        record = json.loads(json.dumps(flow.snapshot()))
+        assert "Temp-Pass-1!" not in json.dumps(record)
+        other = AuthClient(auth.config, store=store, clock=clock)
+        async with other:
+            resumed = await other.resume(record)
+            assert resumed.challenge == "NEW_PASSWORD_REQUIRED"
+            await resumed.step(PASSWORD)
+            assert resumed.state == "Authenticated" and resumed.session_key is not None
+            # the first process sees the session through the shared store
+            assert await auth.access_token(resumed.session_key) == resumed.tokens.access_token  # type: ignore[union-attr]
+
+
+async def test_expired_token_refreshes_once_for_many_callers(emu: Emulator,
+                                                             clock: ManualClock) -> None:
+    async with client(emu, clock) as auth:
+        await confirmed_user(auth, "hank")
+        flow = auth.sign_in("hank", PASSWORD)
+        await flow.step()
+        assert flow.session_key is not None
+        first = await auth.access_token(flow.session_key)
+        clock.advance(3600)
+        tokens = await asyncio.gather(*(auth.access_token(flow.session_key) for _ in range(200)))
+        assert len(set(tokens)) == 1 and tokens[0] != first
+        assert auth.sessions.refresh_count == 1
+        me = await auth.account(flow.session_key).get_user()
+        assert me.username == "hank"
+
+
+async def test_global_sign_out_elsewhere_signs_this_flow_out_on_refresh(
+        emu: Emulator, clock: ManualClock) -> None:
+    async with client(emu, clock) as auth:
+        await confirmed_user(auth, "ivan")
+        one = auth.sign_in("ivan", PASSWORD)
+        await one.step()
+        # another device (its own store) signs the user out everywhere
+        async with AuthClient(auth.config, store=MemoryStore(), clock=clock) as elsewhere:
+            two = elsewhere.sign_in("ivan", PASSWORD, auth_flow="USER_PASSWORD_AUTH")
+            await two.step()
+            await two.sign_out(global_=True)
+        with pytest.raises(NotAuthorizedError):
+            await one.refresh()
+        assert one.state == "SignedOut"
+        assert one.session_key is not None
+        assert await auth.sessions.load(one.session_key) is None
+
+
+async def test_session_signed_out_through_the_shared_store(emu: Emulator,
+                                                           clock: ManualClock) -> None:
+    async with client(emu, clock) as auth:
+        await confirmed_user(auth, "ivy")
+        one = auth.sign_in("ivy", PASSWORD)
+        await one.step()
+        two = auth.sign_in("ivy", PASSWORD)  # same user, same store: the same session record
+        await two.step()
+        assert one.session_key == two.session_key
+        await two.sign_out()
+        with pytest.raises(InvalidStateError):
+            await one.refresh()
+        assert one.state == "SignedOut"
+
+
+async def test_account_operations(emu: Emulator, clock: ManualClock) -> None:
+    async with client(emu, clock, pool_settings={"auto_verified_attributes": ["email"]}) as auth:
+        await admin_user(auth, "jane", email="jane@example.com", email_verified="true")
+        await auth.transport.send("AdminSetUserPassword", {
+            "UserPoolId": auth.config.user_pool_id, "Username": "jane", "Password": PASSWORD,
+            "Permanent": True})
+        flow = auth.sign_in("jane", PASSWORD)
+        await flow.step()
+        assert flow.session_key is not None
+        me = auth.account(flow.session_key)
+        await me.update_attributes({"email": "jane@new.example", "locale": "en"})
+        attrs = await me.attributes()
+        assert attrs["email_verified"] == "false" and attrs["locale"] == "en"
+        code = emu.outbox.latest(username="jane", purpose="VERIFY_ATTRIBUTE").code
+        await me.verify_attribute("email", code)
+        assert (await me.attributes())["email_verified"] == "true"
+        await me.delete_attributes(["locale"])
+        assert "locale" not in await me.attributes()
+        await me.change_password(PASSWORD, "Second-Pass-8!")
+        with pytest.raises(NotAuthorizedError):
+            await auth.sign_in("jane", PASSWORD).step()
+        await me.delete_user()
+        with pytest.raises(InvalidStateError):
+            await me.get_user()
+
+
+async def test_demo_runs_the_story() -> None:
+    from authflow.demo import run_demo
+
+    lines: list[str] = []
+    assert await run_demo(lines.append) == 0
+    text = "\n".join(lines)
+    assert "ChallengePending --verify_password--> ChallengePending (PASSWORD_VERIFIER)" in text
+    assert "--challenged--> ChallengePending (NEW_PASSWORD_REQUIRED)" in text
+    assert "Refreshing --refreshed--> Authenticated" in text
+    assert text.rstrip().endswith("-> SignedOut")
+    assert "Correct-Horse-9!" not in text and "eyJ" not in text
