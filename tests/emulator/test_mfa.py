@@ -257,7 +257,7 @@ def test_totp_by_access_token_then_software_token_mfa(
     for offset in (2, -2):
         assert (
             error_of(
-                lambda: respond(
+                lambda offset=offset: respond(
                     cognito,
                     app.id,
                     challenge,

@@ -259,7 +259,7 @@ def test_mfa_with_choice_based_sign_in(temu: Emulator, cognito: Any) -> None:
 async def test_passwordless_sign_up_then_sign_in_with_the_confirm_session(
     emu: Emulator, raw: Raw, clock: ManualClock
 ) -> None:
-    pool, app = setup(emu)
+    _, app = setup(emu)
     signed_up = await raw.ok(
         "SignUp",
         {
