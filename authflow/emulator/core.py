@@ -138,6 +138,8 @@ class EmulatorCore:
         self.pools: dict[str, Pool] = {}
         self.clients: dict[str, AppClient] = {}
         self.sessions: dict[str, ChallengeSession] = {}
+        #: Answered (spent) sessions → when they would have expired.
+        self.spent_sessions: dict[str, float] = {}
         self.pending_srp: dict[bytes, PendingSrp] = {}
         #: SHA-256 of a refresh token → its record.
         self.refresh_tokens: dict[bytes, RefreshToken] = {}
@@ -482,6 +484,8 @@ class EmulatorCore:
             raise InvalidParameterError("Missing required parameter Session")
         wanted = (challenge,) if isinstance(challenge, str) else challenge
         record = self.sessions.get(token)
+        if record is None and token in self.spent_sessions:
+            raise NotAuthorizedError("Invalid session for the user, session can only be used once.")
         if (
             record is None
             or (client is not None and record.client_id != client.id)
@@ -494,9 +498,11 @@ class EmulatorCore:
         return record
 
     def consume_session(self, token: str | None) -> None:
-        """Spend a challenge session: it cannot be presented again."""
-        if token:
-            self.sessions.pop(token, None)
+        """Spend a challenge session: presenting it again gets ``Invalid session for the user,
+        session can only be used once.`` (until it would have expired)."""
+        record = self.sessions.pop(token, None) if token else None
+        if token and record is not None:
+            self.spent_sessions[token] = record.expires_at
 
     def _sweep(self) -> None:
         """Forget expired sessions and SRP proofs now and then, so memory stays bounded."""
@@ -507,6 +513,8 @@ class EmulatorCore:
         now = self.now()
         for token in [t for t, r in self.sessions.items() if now >= r.expires_at]:
             del self.sessions[token]
+        for token in [t for t, expiry in self.spent_sessions.items() if now >= expiry]:
+            del self.spent_sessions[token]
         for block in [b for b, p in self.pending_srp.items() if now >= p.expires_at]:
             del self.pending_srp[block]
 

@@ -12,7 +12,8 @@ from .srp_client import SrpClient
 
 FLOWS = ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 WRONG = ("NotAuthorizedException", "Incorrect username or password.")
-SPENT = ("NotAuthorizedException", "Invalid session for the user.")
+INVALID = ("NotAuthorizedException", "Invalid session for the user.")
+USED = ("NotAuthorizedException", "Invalid session for the user, session can only be used once.")
 
 
 class Quiz:
@@ -118,7 +119,7 @@ def test_custom_challenge_rounds_and_events(temu: Emulator, cognito: Any) -> Non
         }
     ]
     # The answered session is spent.
-    assert error_of(lambda: answer(cognito, app.id, challenge, "ana", "42")) == SPENT
+    assert error_of(lambda: answer(cognito, app.id, challenge, "ana", "42")) == USED
     done = answer(cognito, app.id, second, "ana", "42")
     assert done["AuthenticationResult"]["AccessToken"]
     assert quiz.events[-1]["request"]["session"][-1] == {
@@ -142,7 +143,7 @@ def test_custom_auth_session_expires_and_belongs_to_its_user(
     make_user(temu, pool.id, "ben")
     make_user(temu, pool.id, "bea")
     challenge = start(cognito, app.id, "ben")
-    assert error_of(lambda: answer(cognito, app.id, challenge, "bea", "42")) == SPENT
+    assert error_of(lambda: answer(cognito, app.id, challenge, "bea", "42")) == INVALID
     clock.advance(180)
     assert error_of(lambda: answer(cognito, app.id, challenge, "ben", "42")) == (
         "NotAuthorizedException",

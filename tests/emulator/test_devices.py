@@ -152,7 +152,7 @@ def test_remembered_device_skips_mfa_and_proves_itself(
     # The DEVICE_SRP_AUTH session was spent.
     assert error_of(lambda: device.srp_auth(challenge)) == (
         "NotAuthorizedException",
-        "Invalid session for the user.",
+        "Invalid session for the user, session can only be used once.",
     )
     assert error_of(lambda: device.verify(verifier, password="A" * 56)) == WRONG
     # The SECRET_BLOCK (and its session) were spent by the failed proof.

@@ -18,7 +18,8 @@ from .srp_client import SrpClient, secret_hash
 
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 PHONE = "+15555550100"
-SPENT = ("NotAuthorizedException", "Invalid session for the user.")
+INVALID = ("NotAuthorizedException", "Invalid session for the user.")
+USED = ("NotAuthorizedException", "Invalid session for the user, session can only be used once.")
 EXPIRED = ("NotAuthorizedException", "Invalid session for the user, session is expired.")
 MISMATCH = ("CodeMismatchException", "Invalid code received for user")
 
@@ -124,7 +125,7 @@ def test_sms_mfa_wrong_code_keeps_the_session_then_right_code(temu: Emulator, co
         error_of(
             lambda: respond(cognito, app.id, challenge, USERNAME="ann", SMS_MFA_CODE=message.code)
         )
-        == SPENT
+        == USED
     )
     me = cognito.get_user(AccessToken=done["AuthenticationResult"]["AccessToken"])
     assert me["UserMFASettingList"] == ["SMS_MFA"] and "PreferredMfaSetting" not in me
@@ -154,7 +155,7 @@ def test_mfa_code_and_session_expiry_and_attempt_limit(
         error_of(
             lambda: respond(cognito, long_session.id, challenge, USERNAME="bo", SMS_MFA_CODE=code)
         )
-        == SPENT
+        == USED
     )
 
     # The session lives AuthSessionValidity (3 minutes by default).
@@ -188,7 +189,7 @@ def test_mfa_code_and_session_expiry_and_attempt_limit(
         error_of(
             lambda: respond(cognito, short_session.id, challenge, USERNAME="bo", SMS_MFA_CODE=code)
         )
-        == SPENT
+        == USED
     )
 
     # Another client cannot answer the session; nor another user.
@@ -198,14 +199,14 @@ def test_mfa_code_and_session_expiry_and_attempt_limit(
         error_of(
             lambda: respond(cognito, long_session.id, challenge, USERNAME="bo", SMS_MFA_CODE=code)
         )
-        == SPENT
+        == INVALID
     )
     make_user(temu, pool.id, "cy", phone_number="+15555550199")
     assert (
         error_of(
             lambda: respond(cognito, short_session.id, challenge, USERNAME="cy", SMS_MFA_CODE=code)
         )
-        == SPENT
+        == INVALID
     )
     assert respond(cognito, short_session.id, challenge, USERNAME="bo", SMS_MFA_CODE=code)[
         "AuthenticationResult"
@@ -314,7 +315,7 @@ def test_totp_needs_the_pool_factor_and_one_authorization(temu: Emulator, cognit
         == "InvalidParameterException"
     )
     assert error_of(lambda: cognito.associate_software_token())[0] == "InvalidParameterException"
-    assert error_of(lambda: cognito.associate_software_token(Session="s" * 30)) == SPENT
+    assert error_of(lambda: cognito.associate_software_token(Session="s" * 30)) == INVALID
     assert error_of(
         lambda: cognito.set_user_mfa_preference(
             AccessToken=access, SMSMfaSettings={"Enabled": True}
@@ -362,7 +363,7 @@ def test_select_mfa_type(temu: Emulator, cognito: Any, clock: ManualClock) -> No
     assert email["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"] == "f***@e***"
     assert (
         error_of(lambda: respond(cognito, app.id, challenge, USERNAME="flo", ANSWER="SMS_MFA"))
-        == SPENT
+        == USED
     )
     code = temu.outbox.latest(username="flo", purpose="MFA").code
     assert temu.outbox.latest(username="flo", purpose="MFA").channel == "EMAIL"
@@ -407,7 +408,7 @@ def test_mfa_setup_totp_through_the_session(
     secret = associated["SecretCode"]
     assert associated["Session"] != setup["Session"]
     # The MFA_SETUP session was spent by AssociateSoftwareToken.
-    assert error_of(lambda: cognito.associate_software_token(Session=setup["Session"])) == SPENT
+    assert error_of(lambda: cognito.associate_software_token(Session=setup["Session"])) == USED
     good = totp_now(secret, clock)
     assert (
         error_of(
@@ -423,7 +424,7 @@ def test_mfa_setup_totp_through_the_session(
         error_of(
             lambda: cognito.verify_software_token(Session=associated["Session"], UserCode=good)
         )
-        == SPENT
+        == USED
     )
     done = cognito.respond_to_auth_challenge(
         ClientId=app.id,

@@ -14,7 +14,8 @@ from .srp_client import SrpClient
 FLOWS = ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 FACTORS = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]}}
 PHONE = "+15555550123"
-SPENT = ("NotAuthorizedException", "Invalid session for the user.")
+INVALID = ("NotAuthorizedException", "Invalid session for the user.")
+USED = ("NotAuthorizedException", "Invalid session for the user, session can only be used once.")
 WRONG = ("NotAuthorizedException", "Incorrect username or password.")
 WEB_AUTHN = (
     "WebAuthnNotEnabledException",
@@ -92,7 +93,7 @@ def test_select_challenge_then_password(temu: Emulator, cognito: Any) -> None:
                 cognito, app.id, challenge, USERNAME="ada", ANSWER="PASSWORD", PASSWORD=PASSWORD
             )
         )
-        == SPENT
+        == USED
     )
 
 
@@ -146,7 +147,7 @@ def test_one_time_codes(temu: Emulator, cognito: Any, clock: ManualClock) -> Non
         "Invalid code received for user",
     )
     assert answer(email, "EMAIL_OTP_CODE", message.code)["AuthenticationResult"]
-    assert error_of(lambda: answer(email, "EMAIL_OTP_CODE", message.code)) == SPENT
+    assert error_of(lambda: answer(email, "EMAIL_OTP_CODE", message.code)) == USED
 
     # SMS_OTP chosen through SELECT_CHALLENGE; a code typed after 3 minutes has expired.
     choice = start(cognito, app.id, "cy")
@@ -292,7 +293,7 @@ async def test_passwordless_sign_up_then_sign_in_with_the_confirm_session(
     body = {**early, "Session": confirmed["Session"]}
     done = await raw.ok("InitiateAuth", body)
     assert done["AuthenticationResult"]["AccessToken"]
-    assert await raw.error("InitiateAuth", body) == SPENT
+    assert await raw.error("InitiateAuth", body) == USED
     # The passwordless user has no password choices.
     choice = await raw.ok(
         "InitiateAuth",
