@@ -334,3 +334,31 @@ async def test_passwordless_sign_up_then_sign_in_with_the_confirm_session(
         "InvalidParameterException",
         "A password is required to sign up in this user pool.",
     )
+
+
+def test_auth_factors_and_passkey_operations(temu: Emulator, cognito: Any) -> None:
+    pool, app = setup(temu)
+    verified_user(temu, pool.id, "ida")
+    access = start(cognito, app.id, "ida", PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD)[
+        "AuthenticationResult"
+    ]["AccessToken"]
+    factors = cognito.get_user_auth_factors(AccessToken=access)
+    assert factors["Username"] == "ida"
+    assert factors["ConfiguredUserAuthFactors"] == ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
+    assert "UserMFASettingList" not in factors
+    assert cognito.list_web_authn_credentials(AccessToken=access)["Credentials"] == []
+    assert error_of(lambda: cognito.start_web_authn_registration(AccessToken=access))[0] == (
+        "WebAuthnNotEnabledException"
+    )
+    assert (
+        error_of(
+            lambda: cognito.complete_web_authn_registration(AccessToken=access, Credential={})
+        )[0]
+        == "WebAuthnNotEnabledException"
+    )
+    assert (
+        error_of(lambda: cognito.delete_web_authn_credential(AccessToken=access, CredentialId="c"))[
+            0
+        ]
+        == "ResourceNotFoundException"
+    )

@@ -17,12 +17,17 @@ MFA in OPTIONAL pools.
 
 A ``Session`` from ConfirmSignUp (or from SignUp when PreSignUp auto-confirmed the user) signs the
 user in without a credential: InitiateAuth USER_AUTH ``{USERNAME}`` + ``Session``, once.
+
+GetUserAuthFactors reports what a user can sign in with. Passkeys are not emulated:
+StartWebAuthnRegistration / CompleteWebAuthnRegistration answer WebAuthnNotEnabledException,
+ListWebAuthnCredentials an empty list, DeleteWebAuthnCredential ResourceNotFoundException.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from authflow.emulator.ops import operation
 from authflow.emulator.ops._mfa import code_challenge
 from authflow.emulator.ops._signin import (
     answering_user,
@@ -42,6 +47,7 @@ from authflow.protocol.errors import (
     FeatureUnavailableInTierError,
     InvalidParameterError,
     NotAuthorizedError,
+    ResourceNotFoundError,
     UserNotConfirmedError,
     UserNotFoundError,
     WebAuthnNotEnabledError,
@@ -208,3 +214,50 @@ def _select_challenge(
     result = _start(core, pool, client, username, answer, responses, ctx.device_key)
     core.consume_session(session)
     return result
+
+
+@operation("GetUserAuthFactors")
+def get_user_auth_factors(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+    """GetUserAuthFactors: the MFA settings and ConfiguredUserAuthFactors (PASSWORD, EMAIL_OTP /
+    SMS_OTP for a verified address the pool allows as a first factor, SOFTWARE_TOKEN)."""
+    pool, _, user, _ = core.authorize(body["AccessToken"])
+    factors = []
+    if user.password is not None:
+        factors.append("PASSWORD")
+    for choice, attribute in _OTP_ATTRIBUTE.items():
+        if (
+            choice in pool.first_auth_factors
+            and user.attributes.get(f"{attribute}_verified") == "true"
+        ):
+            factors.append(choice)
+    if user.totp_secret is not None:
+        factors.append("SOFTWARE_TOKEN")
+    result: dict[str, Any] = {"Username": user.username, "ConfiguredUserAuthFactors": factors}
+    settings = user.mfa_settings()
+    if settings:
+        result["UserMFASettingList"] = settings
+    if user.mfa_preferred in settings:
+        result["PreferredMfaSetting"] = user.mfa_preferred
+    return result
+
+
+@operation("StartWebAuthnRegistration")
+@operation("CompleteWebAuthnRegistration")
+def web_authn_registration(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+    """Passkey registration: WebAuthnNotEnabledException (not emulated)."""
+    core.authorize(body["AccessToken"])
+    raise WebAuthnNotEnabledError("Passkeys (WebAuthn) are not supported by the authflow emulator.")
+
+
+@operation("ListWebAuthnCredentials")
+def list_web_authn_credentials(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+    """ListWebAuthnCredentials: always empty (passkeys are not emulated)."""
+    core.authorize(body["AccessToken"])
+    return {"Credentials": []}
+
+
+@operation("DeleteWebAuthnCredential")
+def delete_web_authn_credential(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+    """DeleteWebAuthnCredential: no credential exists here."""
+    core.authorize(body["AccessToken"])
+    raise ResourceNotFoundError("Credential does not exist.")
