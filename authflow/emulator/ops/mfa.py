@@ -29,10 +29,18 @@ from authflow.emulator.ops._mfa import (
 from authflow.emulator.ops._signin import answering_user, proceed, required_param
 from authflow.emulator.ops._users import check_unique, mark_verified
 from authflow.emulator.ops.auth import challenge
-from authflow.emulator.state import MFA_FACTORS, AppClient, Pool, SignInContext, User
+from authflow.emulator.state import (
+    MFA_FACTORS,
+    AppClient,
+    ChallengeSession,
+    Pool,
+    SignInContext,
+    User,
+)
 from authflow.protocol.errors import (
     EnableSoftwareTokenMFAError,
     InvalidParameterError,
+    NotAuthorizedError,
     SoftwareTokenMFANotFoundError,
 )
 
@@ -203,6 +211,18 @@ def _token_or_session(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return token, session
 
 
+def _session_owner(core: EmulatorCore, record: ChallengeSession) -> tuple[Pool, AppClient, User]:
+    """The pool, app client and user of an MFA_SETUP session (all must still exist)."""
+    pool = core.pool(record.pool_id)
+    client = pool.clients.get(record.client_id)
+    user = pool.users.get(pool.key(record.username))
+    if client is None or user is None:
+        raise NotAuthorizedError("Invalid session for the user.")
+    if not user.enabled:
+        raise NotAuthorizedError("User is disabled.")
+    return pool, client, user
+
+
 def _require_totp_pool(pool: Pool) -> None:
     if "SOFTWARE_TOKEN_MFA" not in pool.mfa_factors():
         raise SoftwareTokenMFANotFoundError("Software Token MFA is not enabled for this user pool.")
@@ -220,9 +240,8 @@ def associate_software_token(core: EmulatorCore, body: dict[str, Any]) -> dict[s
         user.totp_pending = secret
         return {"SecretCode": secret}
     record = core.take_session(session, None, "MFA_SETUP")
-    pool = core.pool(record.pool_id)
+    pool, client, _ = _session_owner(core, record)
     _require_totp_pool(pool)
-    client = pool.clients[record.client_id]
     core.consume_session(session)
     data = dict(record.data, totp_pending=secret, totp_verified=False, failures=0)
     new = core.open_session(pool, client, record.username, "MFA_SETUP", **data)
@@ -257,8 +276,7 @@ def verify_software_token(core: EmulatorCore, body: dict[str, Any]) -> dict[str,
             "No software token has been associated with this session; call "
             "AssociateSoftwareToken with it first."
         )
-    pool = core.pool(record.pool_id)
-    user = pool.users[pool.key(record.username)]
+    pool, client, user = _session_owner(core, record)
     step = totp.matching_step(secret, code, core.now())
     if step is None:
         record.data["failures"] = int(record.data.get("failures", 0)) + 1
@@ -267,7 +285,6 @@ def verify_software_token(core: EmulatorCore, body: dict[str, Any]) -> dict[str,
         raise mismatch
     _verified(user, secret, step, body.get("FriendlyDeviceName"))
     user.mfa_enabled.add("SOFTWARE_TOKEN_MFA")
-    client = pool.clients[record.client_id]
     core.consume_session(session)
     data = {k: v for k, v in record.data.items() if k != "totp_pending"}
     new = core.open_session(
