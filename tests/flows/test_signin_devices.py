@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from authflow import AuthClient, CognitoConfig, srp
-from authflow.protocol.errors import NotAuthorizedError
+from authflow.protocol.errors import NotAuthorizedError, ProtocolViolationError
 from authflow.storage import MemoryStore
 from authflow.transport import MockTransport
 
@@ -228,3 +228,47 @@ async def test_public_methods_are_serialised() -> None:
     results = await asyncio.gather(*(flow.refresh() for _ in range(5)))
     assert peak == 1 and started == 5 and flow.state == "Authenticated"
     assert len({r.access_token for r in results}) == 5
+
+
+async def test_hostile_srp_b_is_a_typed_error_and_the_flow_restarts() -> None:
+    server = SrpServer("gil-id")
+
+    def hostile(payload: dict[str, Any]) -> dict[str, Any]:
+        body = server.challenge(payload["AuthParameters"]["SRP_A"])
+        body["ChallengeParameters"]["SRP_B"] = format(srp.N * 2, "x")  # B ≡ 0 (mod N)
+        return body
+
+    script = Script().on("InitiateAuth", hostile)
+    flow = make(script).sign_in("gil", PASSWORD)
+    with pytest.raises(srp.InvalidSrpParameterError) as info:
+        await flow.step()
+    assert isinstance(info.value, ProtocolViolationError)
+    assert flow.state == "Unauthenticated"
+    assert not script.sent("RespondToAuthChallenge")  # nothing was answered to a hostile B
+
+
+async def test_stale_device_during_device_srp_is_retried_without_it() -> None:
+    server = SrpServer("hal-id")
+    store = MemoryStore()
+    auth = make(Script(), store)
+    await store.set(auth.sessions.device_key_for("hal"), {
+        "device_key": "us-east-1_gone", "device_group_key": "-g", "device_password": "p" * 56})
+
+    def respond(payload: dict[str, Any]) -> dict[str, Any]:
+        name = payload["ChallengeName"]
+        if name == "PASSWORD_VERIFIER":
+            assert server.verify(payload["ChallengeResponses"])
+            if "DEVICE_KEY" in payload["ChallengeResponses"]:
+                return challenge("DEVICE_SRP_AUTH", {})
+            return auth_result("hal-id")
+        raise error("ResourceNotFoundException", "Device does not exist.")
+
+    initiate = lambda p: server.challenge(p["AuthParameters"]["SRP_A"])  # noqa: E731
+    script = Script().on("InitiateAuth", initiate, initiate).on(
+        "RespondToAuthChallenge", respond, respond, respond)
+    flow = make(script, store).sign_in("hal", PASSWORD)
+    await flow.step()
+    assert flow.state == "Authenticated"
+    assert [("DEVICE_KEY" in p["AuthParameters"]) for p in script.sent("InitiateAuth")] == [
+        True, False]
+    assert await store.get(auth.sessions.device_key_for("hal")) is None
