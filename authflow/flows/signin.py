@@ -909,8 +909,8 @@ class SignInFlow(Flow):
                 "the snapshot belongs to another pool or client", field="client_id"
             )
         state = record.get("state")
-        if state not in cls.STATES or state == "Refreshing":
-            state = "Authenticated" if state == "Refreshing" else state
+        if state == "Refreshing":  # a refresh interrupted by the snapshot: the session stands
+            state = "Authenticated"
         if state not in cls.STATES:
             raise ValidationError("snapshot has an unknown state", field="state")
         try:
