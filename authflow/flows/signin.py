@@ -112,8 +112,12 @@ class ChallengeExpiredError(NotAuthorizedError):
 
 
 def _is_expired_session(exc: ServiceError) -> bool:
+    """Cognito's "Invalid session for the user, session is expired." (too late) and "Invalid
+    session for the user." (already used): either way the challenge cannot be answered again."""
     text = exc.message.lower()
-    return isinstance(exc, NotAuthorizedError) and "session" in text and "expired" in text
+    return isinstance(exc, NotAuthorizedError) and (
+        "session is expired" in text or "invalid session" in text
+    )
 
 
 def _expired(exc: ServiceError) -> ChallengeExpiredError:
