@@ -54,13 +54,18 @@ def _env() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def emulator_process() -> Iterator[Server]:
-    """``python -m authflow.emulator --port 0`` in a child process (its CPU is not ours)."""
+def emulator_process(niceness: int = 0) -> Iterator[Server]:
+    """``python -m authflow.emulator --port 0`` in a child process (its CPU is not ours).
+
+    ``niceness`` lowers the server's scheduling priority: on a 2-core machine it otherwise
+    competes with the client under test for a core, which a real (remote) Cognito does not.
+    """
     proc = subprocess.Popen(
         [sys.executable, "-m", "authflow.emulator", "--host", "127.0.0.1", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
         env=_env(),
+        preexec_fn=(lambda: os.nice(niceness)) if niceness else None,  # noqa: PLW1509
     )
     try:
         assert proc.stdout is not None

@@ -331,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         b for b in ("gmpy2", "pure") if b in available_backends() and args.backend in (b, "both")
     ]
     users = [f"user-{i:03d}" for i in range(args.n)]
-    with emulator_process() as server:
+    with emulator_process(niceness=19) as server:
         asyncio.run(emulator_users(server, users))
         results: dict[tuple[str, str], dict[str, float]] = {}
 
