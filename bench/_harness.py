@@ -65,7 +65,7 @@ def emulator_process(niceness: int = 0) -> Iterator[Server]:
         stdout=subprocess.PIPE,
         text=True,
         env=_env(),
-        preexec_fn=(lambda: os.nice(niceness)) if niceness else None,  # noqa: PLW1509
+        preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
     )
     try:
         assert proc.stdout is not None
