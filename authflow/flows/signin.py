@@ -112,8 +112,12 @@ class ChallengeExpiredError(NotAuthorizedError):
 
 
 def _is_expired_session(exc: ServiceError) -> bool:
+    """Cognito's "Invalid session for the user, session is expired." (too late) and "Invalid
+    session for the user." (already used): either way the challenge cannot be answered again."""
     text = exc.message.lower()
-    return isinstance(exc, NotAuthorizedError) and "session" in text and "expired" in text
+    return isinstance(exc, NotAuthorizedError) and (
+        "session is expired" in text or "invalid session" in text
+    )
 
 
 def _expired(exc: ServiceError) -> ChallengeExpiredError:
@@ -428,20 +432,20 @@ class SignInFlow(Flow):
         if self._device is None:
             await self._load_device()
         while True:
+            had_device = self._device is not None
             try:
                 await self._fire("start")
                 await self._advance()
                 return
             except ServiceError as exc:
-                retry = not self._device_retry_used and _is_stale_device(exc)
-                if self._device is not None and retry:
-                    log.info("remembered device is gone; signing in again without it")
-                    self._device_retry_used = True
-                    await self._forget_device()
-                    if self.state == "ChallengePending":
-                        await self._fire("rejected")
-                    continue
-                raise
+                stale = had_device and _is_stale_device(exc)
+                if not stale or self._device_retry_used:
+                    raise
+                log.info("remembered device is gone; signing in again without it")
+                self._device_retry_used = True
+                await self._forget_device()
+                if self.state == "ChallengePending":
+                    await self._fire("rejected")
 
     async def _load_device(self) -> None:
         data = await self._store.get(self._sessions.device_key_for(self._login))
@@ -543,12 +547,15 @@ class SignInFlow(Flow):
                 return
             try:
                 await self._fire(trigger)
-            except ServiceError as exc:
-                if _is_stale_device(exc) and self._device is not None:
-                    raise  # handled by _start
+            except Exception as exc:
+                # an engine-answered step cannot be answered again (its SECRET_BLOCK or Session
+                # is spent, or the server's values were hostile): back to Unauthenticated
                 await self._fire("rejected")
-                if _is_expired_session(exc):
-                    raise _expired(exc) from exc
+                if isinstance(exc, ServiceError):
+                    if self._device is not None and _is_stale_device(exc):
+                        await self._forget_device()  # _start retries once without it
+                    if _is_expired_session(exc):
+                        raise _expired(exc) from exc
                 raise
 
     def _take_challenge(self, response: Any) -> None:
@@ -906,8 +913,8 @@ class SignInFlow(Flow):
                 "the snapshot belongs to another pool or client", field="client_id"
             )
         state = record.get("state")
-        if state not in cls.STATES or state == "Refreshing":
-            state = "Authenticated" if state == "Refreshing" else state
+        if state == "Refreshing":  # a refresh interrupted by the snapshot: the session stands
+            state = "Authenticated"
         if state not in cls.STATES:
             raise ValidationError("snapshot has an unknown state", field="state")
         try:

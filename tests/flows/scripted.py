@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import inspect
 import json
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -52,7 +53,7 @@ def error(code: str, message: str = "") -> ServiceError:
     return service_error(code, message, status=400)
 
 
-Reply = dict[str, Any] | ServiceError | Callable[[dict[str, Any]], dict[str, Any]]
+Reply = dict[str, Any] | ServiceError | Callable[[dict[str, Any]], Any]
 
 
 class Script:
@@ -78,5 +79,8 @@ class Script:
         if isinstance(reply, ServiceError):
             raise reply
         if callable(reply):
-            return reply(payload)
+            result = reply(payload)
+            if inspect.isawaitable(result):
+                result = await result
+            return result
         return reply

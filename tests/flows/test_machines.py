@@ -57,3 +57,28 @@ def test_committed_diagrams_match_the_tables() -> None:
         path = DIAGRAMS / name
         assert path.exists(), f"run `authflow diagrams` to create {path}"
         assert path.read_text(encoding="utf-8") == source, f"{name} drifted: `authflow diagrams`"
+
+
+async def test_a_finished_flow_is_freed_without_the_cyclic_gc() -> None:
+    """One machine per flow class and a weakly-linked model: no reference cycle per flow, so
+    a service that drops flows creates no garbage for the cyclic collector (long GC pauses)."""
+    import gc
+    import weakref
+
+    from authflow import AuthClient, CognitoConfig
+    from authflow.transport import MockTransport
+
+    from .scripted import auth_result
+
+    auth = AuthClient(CognitoConfig(user_pool_id="us-east-1_A1", client_id="c1"),
+                      transport=MockTransport(lambda _o, _p: auth_result("u")))
+    flow = auth.sign_in("u", "pw", auth_flow="USER_PASSWORD_AUTH")
+    await flow.step()
+    assert flow.state == "Authenticated"
+    ref = weakref.ref(flow)
+    gc.disable()
+    try:
+        del flow
+        assert ref() is None
+    finally:
+        gc.enable()
