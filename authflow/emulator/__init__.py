@@ -1,10 +1,12 @@
 """A local Amazon Cognito user-pool service that is as strict as the real one where it matters.
 
 Unlike moto or cognito-local it checks what Cognito checks: SRP password claims for real (single-use
-SECRET_BLOCK, timestamp window, constant-time compare), confirmation and reset codes (wrong,
-expired, too many tries), the NEW_PASSWORD_REQUIRED session, SECRET_HASH, the client's auth flows,
-PreventUserExistenceErrors, lockout, and access tokens (RS256 signature, expiry, revocation,
-scope). Errors have Cognito's shape and messages; requests are validated against the service model.
+SECRET_BLOCK, timestamp window, constant-time compare), confirmation, reset and MFA codes (wrong,
+expired, too many tries), TOTP (RFC 6238), challenge sessions (single-use, expiring), SECRET_HASH,
+the client's auth flows, PreventUserExistenceErrors, lockout, device SRP, refresh-token rotation,
+and access tokens (RS256 signature, expiry, revocation, scope). It runs custom-auth and PreSignUp
+triggers as Python callables, choice-based USER_AUTH sign-in, and injects faults on demand.
+Errors have Cognito's shape and messages; requests are validated against the service model.
 
 ::
 
@@ -18,14 +20,16 @@ scope). Errors have Cognito's shape and messages; requests are validated against
 
 The core (:class:`EmulatorCore`, ``handle(operation, body) -> dict``) is pure and synchronous;
 :class:`Emulator` serves it over HTTP with aiohttp. ``python -m authflow.emulator`` runs one from a
-shell. Requires the ``emulator`` extra (``cryptography``).
+shell. Requires the ``emulator`` extra (``cryptography``, ``pyotp``).
 """
 
 from authflow.emulator.clock import Clock, ManualClock, RandBytes
 from authflow.emulator.config import EmulatorConfig
 from authflow.emulator.core import ClientRef, EmulatorCore, PoolRef
+from authflow.emulator.faults import FaultRule, Faults
 from authflow.emulator.outbox import Message, Outbox
 from authflow.emulator.server import Emulator, threaded_emulator
+from authflow.emulator.triggers import Triggers
 
 __all__ = [
     "ClientRef",
@@ -33,10 +37,13 @@ __all__ = [
     "Emulator",
     "EmulatorConfig",
     "EmulatorCore",
+    "FaultRule",
+    "Faults",
     "ManualClock",
     "Message",
     "Outbox",
     "PoolRef",
     "RandBytes",
+    "Triggers",
     "threaded_emulator",
 ]

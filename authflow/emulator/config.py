@@ -20,6 +20,10 @@ class EmulatorConfig:
       ``max_code_failures`` wrong guesses burn a code (``LimitExceededException``).
     * ``srp_timestamp_tolerance_seconds``: how far a PASSWORD_VERIFIER ``TIMESTAMP`` may be from
       the emulator's clock.
+    * ``otp_code_seconds``: how long a sign-in code (SMS/e-mail MFA, MFA set-up, passwordless
+      EMAIL_OTP/SMS_OTP) may be typed back (Cognito's SMS MFA codes last 3 minutes); the
+      challenge session may expire earlier (the app client's AuthSessionValidity). Each challenge
+      session takes ``max_code_failures`` wrong codes before it is spent.
     """
 
     lockout_threshold: int = 5
@@ -30,3 +34,4 @@ class EmulatorConfig:
     reset_code_seconds: float = 3600
     max_code_failures: int = 5
     srp_timestamp_tolerance_seconds: float = 300
+    otp_code_seconds: float = 180

@@ -7,9 +7,12 @@ first validated against the service model (:mod:`authflow.emulator.validation`),
 the operation registered for it in :mod:`authflow.emulator.ops`.
 
 The helpers here are the rules every operation shares: looking up pools, clients and users (by
-username, alias or ``sub``), SECRET_HASH, codes, lockout, challenge sessions, token issue and
-access-token authorization. One re-entrant lock serialises all state changes, so the core may be
-called from several threads (the web app runs it off the event loop).
+username, alias or ``sub``), SECRET_HASH, codes, lockout, challenge sessions (single-use, expiring
+after the app client's AuthSessionValidity), token issue (refresh tokens included, rotation-aware)
+and access-token authorization. The fault rules the web app applies live here too
+(:attr:`EmulatorCore.faults`), so Python and HTTP configure the same ones. One re-entrant lock
+serialises all state changes, so the core may be called from several threads (the web app runs it
+off the event loop).
 """
 
 from __future__ import annotations
@@ -29,18 +32,22 @@ from authflow.emulator import srp_server
 from authflow.emulator.attributes import mask_destination
 from authflow.emulator.clock import Clock, RandBytes, system_clock, system_randbytes
 from authflow.emulator.config import EmulatorConfig
+from authflow.emulator.faults import Faults
 from authflow.emulator.outbox import Message, Outbox
 from authflow.emulator.passwords import make_stored_password
 from authflow.emulator.state import (
     AppClient,
+    AuthEventFeedback,
     ChallengeSession,
     CodeRecord,
     PendingSrp,
     Pool,
+    RefreshToken,
     TokenFamily,
     User,
 )
 from authflow.emulator.tokens import SigningKey, b64url_encode, decode_jwt, sign_jwt
+from authflow.emulator.triggers import Triggers
 from authflow.emulator.validation import validate_input
 from authflow.protocol.errors import (
     CodeMismatchError,
@@ -62,6 +69,8 @@ _ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LOWER = "0123456789abcdefghijklmnopqrstuvwxyz"
 # Observed protected header of Cognito refresh tokens (a JWE); the rest of ours is random.
 _REFRESH_HEADER = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ"
+# Expired sessions and SRP proofs are swept after this many new ones.
+_SWEEP_EVERY = 256
 
 
 @attrs.frozen
@@ -98,7 +107,7 @@ class EmulatorCore:
     ``clock`` returns POSIX seconds and ``randbytes(n)`` returns n random bytes; both default to
     the system's. ``issuer_base`` is the endpoint URL tokens name in ``iss``
     (``{issuer_base}/{poolId}``); :class:`~authflow.emulator.Emulator` sets it once it has bound
-    its port.
+    its port. ``fault_seed`` seeds the random draws of rate-limited :attr:`faults`.
 
     >>> core = EmulatorCore()
     >>> pool = core.create_user_pool("demo")
@@ -117,6 +126,7 @@ class EmulatorCore:
         config: EmulatorConfig | None = None,
         issuer_base: str = "http://127.0.0.1:9229",
         outbox: Outbox | None = None,
+        fault_seed: int = 0,
     ) -> None:
         self.clock: Clock = clock or system_clock
         self.randbytes: RandBytes = randbytes or system_randbytes
@@ -128,9 +138,18 @@ class EmulatorCore:
         self.pools: dict[str, Pool] = {}
         self.clients: dict[str, AppClient] = {}
         self.sessions: dict[str, ChallengeSession] = {}
+        #: Answered (spent) sessions → when they would have expired.
+        self.spent_sessions: dict[str, float] = {}
         self.pending_srp: dict[bytes, PendingSrp] = {}
-        #: SHA-256 of a refresh token → (pool id, origin_jti).
-        self.refresh_tokens: dict[bytes, tuple[str, str]] = {}
+        #: SHA-256 of a refresh token → its record.
+        self.refresh_tokens: dict[bytes, RefreshToken] = {}
+        #: Every UpdateAuthEventFeedback accepted, in order.
+        self.auth_event_feedback: list[AuthEventFeedback] = []
+        #: Fault rules the web app applies to Cognito requests.
+        self.faults = Faults(fault_seed)
+        self._created_since_sweep = 0
+        #: ClientMetadata of the request being handled (what triggers see as clientMetadata).
+        self.client_metadata: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return f"<EmulatorCore pools={len(self.pools)} issuer_base={self.issuer_base!r}>"
@@ -149,6 +168,7 @@ class EmulatorCore:
             )
         validate_input(operation, body)
         with self.lock:
+            self.client_metadata = dict(body.get("ClientMetadata") or {})
             return handler(self, dict(body))
 
     @staticmethod
@@ -158,14 +178,26 @@ class EmulatorCore:
 
     # ------------------------------------------------------------------ Python provisioning API
 
-    def create_user_pool(self, name: str, **settings: Any) -> PoolRef:
+    def create_user_pool(
+        self, name: str, *, triggers: Triggers | None = None, **settings: Any
+    ) -> PoolRef:
         """Create a pool as CreateUserPool would; ``settings`` are the request's members in
         snake_case (``username_attributes=["email"]``, ``policies={"PasswordPolicy": {...}}``) or
-        PascalCase."""
+        PascalCase. ``triggers`` are the pool's Lambda triggers as Python callables."""
         body = {_pascal(k): v for k, v in settings.items()}
         body["PoolName"] = name
         wire = self.handle("CreateUserPool", body)["UserPool"]
+        if triggers is not None:
+            self.set_triggers(wire["Id"], triggers)
         return PoolRef(id=wire["Id"], name=wire["Name"], region=self.region)
+
+    def set_triggers(self, pool_id: str, triggers: Triggers) -> None:
+        """Replace the pool's Lambda triggers (PreSignUp, Define/Create/VerifyAuthChallenge…)
+        with ``triggers``; ``Triggers()`` removes them all."""
+        if not isinstance(triggers, Triggers):
+            raise TypeError("triggers must be an authflow.emulator.Triggers")
+        with self.lock:
+            self.pool(pool_id).triggers = triggers
 
     def create_user_pool_client(
         self, pool_id: str, name: str = "app", **settings: Any
@@ -421,31 +453,75 @@ class EmulatorCore:
         **data: Any,
     ) -> dict[str, Any]:
         """Open a challenge ``Session`` and return the InitiateAuth/RespondToAuthChallenge body."""
+        token = self.open_session(pool, client, user.username, challenge, **data)
+        return {"ChallengeName": challenge, "Session": token, "ChallengeParameters": parameters}
+
+    def open_session(
+        self, pool: Pool, client: AppClient, username: str, challenge: str, **data: Any
+    ) -> str:
+        """Store a new challenge session (valid for the client's AuthSessionValidity); return
+        its ``Session`` string."""
+        self._sweep()
         token = self.new_session_token()
         self.sessions[token] = ChallengeSession(
             pool_id=pool.id,
             client_id=client.id,
-            username=user.username,
+            username=username,
             challenge=challenge,
             expires_at=self.now() + client.auth_session_seconds,
             data=dict(data),
         )
-        return {"ChallengeName": challenge, "Session": token, "ChallengeParameters": parameters}
+        return token
 
     def take_session(
-        self, token: str | None, client: AppClient, challenge: str
+        self, token: str | None, client: AppClient | None, challenge: str | tuple[str, ...]
     ) -> ChallengeSession:
-        """The open session ``token`` for ``challenge`` on ``client`` (not yet consumed), or
-        NotAuthorizedException. Callers delete it from :attr:`sessions` once answered."""
+        """The open session ``token`` for ``challenge`` (or one of several) on ``client`` (any
+        client when ``None``: AssociateSoftwareToken and VerifySoftwareToken name none), not yet
+        consumed, or NotAuthorizedException. Callers :meth:`consume_session` it once the answer
+        is accepted, so a wrong answer leaves it usable."""
         if not token:
             raise InvalidParameterError("Missing required parameter Session")
+        wanted = (challenge,) if isinstance(challenge, str) else challenge
         record = self.sessions.get(token)
-        if record is None or record.client_id != client.id or record.challenge != challenge:
+        if record is None and token in self.spent_sessions:
+            raise NotAuthorizedError("Invalid session for the user, session can only be used once.")
+        if (
+            record is None
+            or (client is not None and record.client_id != client.id)
+            or record.challenge not in wanted
+        ):
             raise NotAuthorizedError("Invalid session for the user.")
         if self.now() >= record.expires_at:
             del self.sessions[token]
             raise NotAuthorizedError("Invalid session for the user, session is expired.")
         return record
+
+    def consume_session(self, token: str | None) -> None:
+        """Spend a challenge session: presenting it again gets ``Invalid session for the user,
+        session can only be used once.`` (until it would have expired)."""
+        record = self.sessions.pop(token, None) if token else None
+        if token and record is not None:
+            self.spent_sessions[token] = record.expires_at
+
+    def _sweep(self) -> None:
+        """Forget expired sessions and SRP proofs now and then, so memory stays bounded."""
+        self._created_since_sweep += 1
+        if self._created_since_sweep < _SWEEP_EVERY:
+            return
+        self._created_since_sweep = 0
+        now = self.now()
+        for token in [t for t, r in self.sessions.items() if now >= r.expires_at]:
+            del self.sessions[token]
+        for token in [t for t, expiry in self.spent_sessions.items() if now >= expiry]:
+            del self.spent_sessions[token]
+        for block in [b for b, p in self.pending_srp.items() if now >= p.expires_at]:
+            del self.pending_srp[block]
+
+    def add_pending_srp(self, block: bytes, pending: PendingSrp) -> None:
+        """Remember one SRP proof in progress under its SECRET_BLOCK."""
+        self._sweep()
+        self.pending_srp[block] = pending
 
     # ------------------------------------------------------------------ tokens
 
@@ -467,26 +543,39 @@ class EmulatorCore:
             pool.access_key = SigningKey.generate()
         return pool.access_key
 
-    def _new_refresh_token(self) -> str:
+    def _new_refresh_token(self, pool: Pool, client: AppClient, family: TokenFamily) -> str:
         segments = [
             self.randbytes(256),
             self.randbytes(12),
             self.randbytes(480),
             self.randbytes(16),
         ]
-        return ".".join([_REFRESH_HEADER, *(b64url_encode(s) for s in segments)])
+        token = ".".join([_REFRESH_HEADER, *(b64url_encode(s) for s in segments)])
+        digest = hashlib.sha256(token.encode("ascii")).digest()
+        self.refresh_tokens[digest] = RefreshToken(
+            pool_id=pool.id,
+            origin_jti=family.origin_jti,
+            expires_at=self.now() + client.refresh_token_seconds,
+        )
+        return token
 
     def issue_tokens(
-        self, pool: Pool, client: AppClient, user: User, family: TokenFamily | None = None
+        self,
+        pool: Pool,
+        client: AppClient,
+        user: User,
+        family: TokenFamily | None = None,
+        *,
+        device_key: str | None = None,
+        rotate: bool = False,
     ) -> dict[str, Any]:
         """An AuthenticationResult. A new sign-in (``family`` None) starts a token family with a
-        refresh token; a refresh reuses the family's ``auth_time``/``origin_jti`` and returns no
-        refresh token."""
+        refresh token (tied to ``device_key`` when a device is involved: the access token then
+        carries a ``device_key`` claim); a refresh reuses the family's ``auth_time`` and
+        ``origin_jti`` and returns a new refresh token only when ``rotate`` is set."""
         now = int(self.now())
         refresh_token: str | None = None
         if family is None:
-            refresh_token = self._new_refresh_token()
-            digest = hashlib.sha256(refresh_token.encode("ascii")).digest()
             family = TokenFamily(
                 origin_jti=self.new_uuid(),
                 pool_id=pool.id,
@@ -495,11 +584,12 @@ class EmulatorCore:
                 sub=user.sub,
                 auth_time=now,
                 event_id=self.new_uuid(),
-                refresh_digest=digest,
-                refresh_expires=self.now() + client.refresh_token_seconds,
+                device_key=device_key,
             )
             pool.families[family.origin_jti] = family
-            self.refresh_tokens[digest] = (pool.id, family.origin_jti)
+            refresh_token = self._new_refresh_token(pool, client, family)
+        elif rotate:
+            refresh_token = self._new_refresh_token(pool, client, family)
         issuer = self.issuer(pool)
         access_claims: dict[str, Any] = {
             "sub": user.sub,
@@ -515,6 +605,8 @@ class EmulatorCore:
             "jti": self.new_uuid(),
             "username": user.username,
         }
+        if family.device_key is not None:
+            access_claims["device_key"] = family.device_key
         id_claims: dict[str, Any] = {"sub": user.sub}
         for name, value in user.attributes.items():
             if name == "sub" or not client.readable(name):
@@ -544,13 +636,19 @@ class EmulatorCore:
             result["RefreshToken"] = refresh_token
         return result
 
+    def find_refresh(self, refresh_token: str) -> tuple[RefreshToken, TokenFamily] | None:
+        """The record and token family of a refresh token this emulator issued, if any."""
+        record = self.refresh_tokens.get(hashlib.sha256(refresh_token.encode("utf-8")).digest())
+        if record is None:
+            return None
+        pool = self.pools.get(record.pool_id)
+        family = pool.families.get(record.origin_jti) if pool else None
+        return (record, family) if family is not None else None
+
     def find_family(self, refresh_token: str) -> TokenFamily | None:
         """The token family of a refresh token this emulator issued, if any."""
-        ref = self.refresh_tokens.get(hashlib.sha256(refresh_token.encode("utf-8")).digest())
-        if ref is None:
-            return None
-        pool = self.pools.get(ref[0])
-        return pool.families.get(ref[1]) if pool else None
+        found = self.find_refresh(refresh_token)
+        return found[1] if found else None
 
     def revoke_user_tokens(self, pool: Pool, user: User) -> None:
         """Revoke every token family of ``user`` (GlobalSignOut, DeleteUser)."""

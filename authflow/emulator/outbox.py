@@ -6,7 +6,8 @@ Python API (``emu.outbox.latest(username="alice").code``) or over HTTP
 
 Purposes: ``SIGN_UP`` (SignUp, ResendConfirmationCode), ``INVITATION`` (AdminCreateUser; the code is
 the temporary password), ``FORGOT_PASSWORD``, ``VERIFY_ATTRIBUTE`` (UpdateUserAttributes,
-GetUserAttributeVerificationCode).
+GetUserAttributeVerificationCode), ``MFA`` (SMS_MFA and EMAIL_OTP codes, e-mail MFA set-up),
+``SIGN_IN`` (USER_AUTH passwordless EMAIL_OTP / SMS_OTP codes).
 """
 
 from __future__ import annotations

@@ -16,7 +16,9 @@ from authflow.emulator.app import build_app
 from authflow.emulator.clock import Clock, RandBytes
 from authflow.emulator.config import EmulatorConfig
 from authflow.emulator.core import ClientRef, EmulatorCore, PoolRef
+from authflow.emulator.faults import Faults
 from authflow.emulator.outbox import Outbox
+from authflow.emulator.triggers import Triggers
 
 __all__ = ["Emulator", "threaded_emulator"]
 
@@ -34,7 +36,17 @@ class Emulator:
 
     ``clock`` (POSIX seconds) and ``randbytes`` are injected into everything time- or
     randomness-dependent; ``region`` prefixes pool ids; ``config`` holds lockout and code
-    lifetimes. Provisioning may happen before or after :meth:`start`.
+    lifetimes; ``fault_seed`` seeds rate-limited :attr:`faults`. Provisioning may happen before or
+    after :meth:`start`.
+
+    Triggers are Python callables (:class:`~authflow.emulator.Triggers`)::
+
+        pool = emu.create_user_pool("p", triggers=Triggers(define_auth_challenge=define, ...))
+        emu.set_triggers(pool.id, Triggers(pre_sign_up=auto_confirm))
+
+    Faults for reliability tests (:class:`~authflow.emulator.Faults`)::
+
+        emu.faults.add("throttle", operation="InitiateAuth", times=2)
     """
 
     def __init__(
@@ -46,10 +58,13 @@ class Emulator:
         randbytes: RandBytes | None = None,
         region: str = "us-east-1",
         config: EmulatorConfig | None = None,
+        fault_seed: int = 0,
     ) -> None:
         self.host = host
         self.port = port
-        self.core = EmulatorCore(clock=clock, randbytes=randbytes, region=region, config=config)
+        self.core = EmulatorCore(
+            clock=clock, randbytes=randbytes, region=region, config=config, fault_seed=fault_seed
+        )
         self._runner: web.AppRunner | None = None
         self._executor: ThreadPoolExecutor | None = None
 
@@ -64,6 +79,11 @@ class Emulator:
     def outbox(self) -> Outbox:
         """Every code and invitation the emulator has "sent"."""
         return self.core.outbox
+
+    @property
+    def faults(self) -> Faults:
+        """The fault rules applied to Cognito requests over HTTP."""
+        return self.core.faults
 
     @property
     def region(self) -> str:
@@ -110,9 +130,16 @@ class Emulator:
     ) -> None:
         await self.close()
 
-    def create_user_pool(self, name: str, **settings: Any) -> PoolRef:
-        """Create a user pool (CreateUserPool members in snake_case); returns ``.id``."""
-        return self.core.create_user_pool(name, **settings)
+    def create_user_pool(
+        self, name: str, *, triggers: Triggers | None = None, **settings: Any
+    ) -> PoolRef:
+        """Create a user pool (CreateUserPool members in snake_case, ``triggers`` as Python
+        callables); returns ``.id``."""
+        return self.core.create_user_pool(name, triggers=triggers, **settings)
+
+    def set_triggers(self, pool_id: str, triggers: Triggers) -> None:
+        """Replace a pool's Lambda triggers with ``triggers`` (``Triggers()`` removes them)."""
+        self.core.set_triggers(pool_id, triggers)
 
     def create_user_pool_client(
         self, pool_id: str, name: str = "app", **settings: Any

@@ -1,11 +1,14 @@
-"""The emulator's in-memory state: pools, app clients, users, codes, token families, sessions.
+"""The emulator's in-memory state: pools, app clients, users, codes, token families, sessions,
+devices.
 
 Plain mutable records; the operations in :mod:`authflow.emulator.ops` change them under the core's
-lock. Secrets (passwords, codes, client secrets, refresh-token digests) are excluded from reprs.
+lock. Secrets (passwords, codes, client secrets, TOTP secrets, device verifiers, refresh-token
+digests) are excluded from reprs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -13,18 +16,27 @@ import attrs
 from authflow.emulator.attributes import SchemaAttribute
 from authflow.emulator.passwords import PasswordPolicy, StoredPassword
 from authflow.emulator.tokens import SigningKey
+from authflow.emulator.triggers import Triggers
 from authflow.protocol.endpoints import pool_name_from_pool_id
 from authflow.srp import ServerEphemeral
 
 __all__ = [
+    "MFA_FACTORS",
     "AppClient",
+    "AuthEventFeedback",
     "ChallengeSession",
     "CodeRecord",
+    "Device",
     "PendingSrp",
     "Pool",
+    "RefreshToken",
+    "SignInContext",
     "TokenFamily",
     "User",
 ]
+
+#: The MFA factors of a user, in the order Cognito lists them.
+MFA_FACTORS = ("SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP")
 
 
 @attrs.define
@@ -55,6 +67,26 @@ class User:
     codes: dict[str, CodeRecord] = attrs.field(factory=dict, repr=False)
     failed_sign_ins: int = 0
     locked_until: float = 0.0
+    #: MFA factors switched on by SetUserMFAPreference / a completed MFA_SETUP.
+    mfa_enabled: set[str] = attrs.field(factory=set)
+    mfa_preferred: str | None = None
+    #: Legacy SetUserSettings ``MFAOptions`` (SMS only).
+    mfa_options: list[dict[str, str]] = attrs.field(factory=list)
+    #: The verified TOTP secret, and one associated but not yet verified.
+    totp_secret: str | None = attrs.field(default=None, repr=False)
+    totp_pending: str | None = attrs.field(default=None, repr=False)
+    totp_friendly_name: str | None = None
+    #: Last RFC 6238 time step accepted, so a code is never accepted twice.
+    totp_last_step: int = -1
+    #: DeviceGroupKey of every device of this user (drawn on first use).
+    device_group_key: str | None = None
+
+    def mfa_settings(self) -> list[str]:
+        """``UserMFASettingList``: enabled factors, legacy SMS MFAOptions included."""
+        enabled = set(self.mfa_enabled)
+        if self.mfa_options:
+            enabled.add("SMS_MFA")
+        return [factor for factor in MFA_FACTORS if factor in enabled]
 
 
 @attrs.define
@@ -115,6 +147,18 @@ class AppClient:
         return int(self.settings.get("AuthSessionValidity") or 3) * 60
 
     @property
+    def refresh_token_rotation(self) -> bool:
+        """RefreshTokenRotation.Feature is ENABLED."""
+        rotation = self.settings.get("RefreshTokenRotation") or {}
+        return rotation.get("Feature") == "ENABLED"
+
+    @property
+    def refresh_grace_seconds(self) -> int:
+        """RefreshTokenRotation.RetryGracePeriodSeconds (default 0: no grace)."""
+        rotation = self.settings.get("RefreshTokenRotation") or {}
+        return int(rotation.get("RetryGracePeriodSeconds") or 0)
+
+    @property
     def prevent_user_existence_errors(self) -> bool:
         """``PreventUserExistenceErrors == ENABLED`` (the API default is LEGACY)."""
         return self.settings.get("PreventUserExistenceErrors") == "ENABLED"
@@ -149,9 +193,70 @@ class TokenFamily:
     sub: str
     auth_time: int
     event_id: str
-    refresh_digest: bytes = attrs.field(repr=False)
-    refresh_expires: float
     revoked: bool = False
+    #: The device this sign-in is tied to (new-device metadata or device authentication).
+    device_key: str | None = None
+
+
+@attrs.define
+class RefreshToken:
+    """One refresh token (found by the SHA-256 of its text) of a token family.
+
+    With refresh-token rotation a used token is ``superseded`` at the time of its first use and
+    stays valid for the client's RetryGracePeriodSeconds after that."""
+
+    pool_id: str
+    origin_jti: str
+    expires_at: float
+    superseded_at: float | None = None
+
+
+@attrs.define
+class SignInContext:
+    """What a sign-in in progress has established, carried from challenge to challenge.
+
+    ``first_factor`` is how the user proved themselves first: ``PASSWORD`` (USER_PASSWORD_AUTH,
+    USER_AUTH PASSWORD), ``SRP`` (PASSWORD_VERIFIER), ``CUSTOM`` (custom auth triggers), ``OTP``
+    (USER_AUTH EMAIL_OTP/SMS_OTP) or ``SIGN_UP`` (a ConfirmSignUp Session). ``device_key`` is the
+    remembered device the client presented."""
+
+    username: str
+    first_factor: str
+    device_key: str | None = None
+    mfa_done: bool = False
+    device_done: bool = False
+
+
+@attrs.define
+class Device:
+    """A device of a user: issued as NewDeviceMetadata, confirmed with its SRP verifier."""
+
+    key: str
+    username: str
+    group_key: str
+    created: float
+    modified: float
+    last_authenticated: float
+    salt: bytes | None = attrs.field(default=None, repr=False)
+    verifier: int | None = attrs.field(default=None, repr=False)
+    remembered: bool = False
+    name: str | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether ConfirmDevice stored a verifier (only then can it sign in)."""
+        return self.verifier is not None and self.salt is not None
+
+
+@attrs.define
+class AuthEventFeedback:
+    """One UpdateAuthEventFeedback call, as recorded."""
+
+    pool_id: str
+    username: str
+    event_id: str
+    value: str
+    time: float
 
 
 @attrs.define
@@ -180,6 +285,18 @@ class PendingSrp:
     server: ServerEphemeral = attrs.field(repr=False)
     verifier: int = attrs.field(repr=False)
     expires_at: float
+    #: The sign-in this proof belongs to (``None`` for the simulated challenge).
+    context: SignInContext | None = None
+    #: ``PASSWORD_VERIFIER`` or ``DEVICE_PASSWORD_VERIFIER``.
+    challenge: str = "PASSWORD_VERIFIER"
+    #: For a device proof: the device key (SRP user id) and group key (SRP pool name).
+    device_key: str | None = None
+    srp_pool_name: str | None = None
+    #: What runs once the proof passes, ``(core, pool, client, user, context) -> response``
+    #: (``None``: the sign-in pipeline; custom auth asks its triggers again).
+    then: Callable[..., dict[str, Any]] | None = attrs.field(default=None, repr=False)
+    #: The challenge Session issued with this proof, consumed with it.
+    session: str | None = attrs.field(default=None, repr=False)
 
 
 @attrs.define
@@ -201,6 +318,12 @@ class Pool:
     fake_secret: bytes = attrs.field(default=b"", repr=False)
     id_key: SigningKey | None = attrs.field(default=None, repr=False)
     access_key: SigningKey | None = attrs.field(default=None, repr=False)
+    #: SetUserPoolMfaConfig's factor settings (SmsMfaConfiguration, SoftwareTokenMfaConfiguration,
+    #: EmailMfaConfiguration, WebAuthnConfiguration) as last set.
+    mfa_config: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    #: Lambda triggers as Python callables.
+    triggers: Triggers = attrs.field(factory=Triggers, repr=False)
+    devices: dict[str, Device] = attrs.field(factory=dict, repr=False)
 
     @property
     def name_part(self) -> str:
@@ -242,6 +365,35 @@ class Pool:
         """AdminCreateUserConfig.AllowAdminCreateUserOnly (no self sign-up)."""
         config = self.settings.get("AdminCreateUserConfig") or {}
         return bool(config.get("AllowAdminCreateUserOnly", False))
+
+    @property
+    def mfa_mode(self) -> str:
+        """MfaConfiguration: ``OFF``, ``ON`` or ``OPTIONAL``."""
+        return str(self.settings.get("MfaConfiguration") or "OFF")
+
+    def mfa_factors(self) -> list[str]:
+        """The MFA factors the pool has switched on (SMS, TOTP, e-mail), in Cognito's order."""
+        config = self.mfa_config
+        factors = []
+        if config.get("SmsMfaConfiguration") is not None:
+            factors.append("SMS_MFA")
+        if (config.get("SoftwareTokenMfaConfiguration") or {}).get("Enabled"):
+            factors.append("SOFTWARE_TOKEN_MFA")
+        if config.get("EmailMfaConfiguration") is not None:
+            factors.append("EMAIL_OTP")
+        return factors
+
+    @property
+    def device_configuration(self) -> dict[str, Any] | None:
+        """DeviceConfiguration, or ``None`` when the pool does not remember devices."""
+        config = self.settings.get("DeviceConfiguration")
+        return dict(config) if isinstance(config, dict) else None
+
+    @property
+    def first_auth_factors(self) -> tuple[str, ...]:
+        """SignInPolicy.AllowedFirstAuthFactors (choice-based sign-in; default PASSWORD)."""
+        policy = (self.settings.get("Policies") or {}).get("SignInPolicy") or {}
+        return tuple(policy.get("AllowedFirstAuthFactors") or ("PASSWORD",))
 
     def key(self, username: str) -> str:
         """The dictionary key for ``username`` under the pool's case rule."""

@@ -35,11 +35,14 @@ def test_exports_are_pinned() -> None:
         "Emulator",
         "EmulatorConfig",
         "EmulatorCore",
+        "FaultRule",
+        "Faults",
         "ManualClock",
         "Message",
         "Outbox",
         "PoolRef",
         "RandBytes",
+        "Triggers",
         "threaded_emulator",
     ]
     for name in set(emulator.__all__) - {"Clock", "RandBytes"}:  # type aliases

@@ -2,7 +2,11 @@
 
 * :mod:`.provisioning` — pools, app clients and the admin user operations SDKs provision with.
 * :mod:`.signup` — SignUp, confirmation codes, forgotten passwords.
-* :mod:`.auth` — InitiateAuth and RespondToAuthChallenge.
+* :mod:`.auth` — InitiateAuth, RespondToAuthChallenge, GetTokensFromRefreshToken; password, SRP
+  and refresh flows, NEW_PASSWORD_REQUIRED.
+* :mod:`.custom` — CUSTOM_AUTH and its triggers; :mod:`.user_auth` — USER_AUTH choice-based
+  sign-in; :mod:`.mfa` — MFA settings, TOTP set-up and the MFA / code challenges;
+  :mod:`.devices` — remembered devices, device SRP, auth-event feedback.
 * :mod:`.account` — the access-token-authorized user operations, GlobalSignOut, RevokeToken.
 
 Each handler takes the core and the validated request body and returns the response body; it
@@ -37,4 +41,13 @@ def operation(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
-from authflow.emulator.ops import account, auth, provisioning, signup  # noqa: E402,F401
+from authflow.emulator.ops import (  # noqa: E402,F401
+    account,
+    auth,
+    custom,
+    devices,
+    mfa,
+    provisioning,
+    signup,
+    user_auth,
+)

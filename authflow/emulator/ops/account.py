@@ -19,6 +19,7 @@ from authflow.emulator.ops._users import (
     mark_verified,
     required_message,
 )
+from authflow.emulator.ops.mfa import mfa_view
 from authflow.emulator.state import AppClient, Pool, User
 from authflow.emulator.tokens import decode_jwt
 from authflow.protocol.errors import (
@@ -44,10 +45,15 @@ def _verify_key(attribute: str) -> str:
 
 @operation("GetUser")
 def get_user(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
-    """GetUser: the attributes the token's app client may read."""
+    """GetUser: the attributes the token's app client may read, and the MFA settings
+    (UserMFASettingList, PreferredMfaSetting, legacy MFAOptions)."""
     _, client, user, _ = core.authorize(body["AccessToken"])
     visible = {k: v for k, v in user.attributes.items() if client.readable(k)}
-    return {"Username": user.username, "UserAttributes": core.attribute_list(visible)}
+    return {
+        "Username": user.username,
+        "UserAttributes": core.attribute_list(visible),
+        **mfa_view(user),
+    }
 
 
 @operation("ChangePassword")

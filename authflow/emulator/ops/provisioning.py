@@ -1,7 +1,10 @@
 """Provisioning: user pools, app clients and the admin user operations (accepted unsigned).
 
 Update operations follow Cognito's documented semantics: a member left out of UpdateUserPool or
-UpdateUserPoolClient is reset to its default, not kept.
+UpdateUserPoolClient is reset to its default, not kept. A pool created or updated with
+MfaConfiguration ON/OPTIONAL and no MFA factor set up gets SMS MFA (what that setting meant before
+SetUserPoolMfaConfig existed). Python triggers show in ``LambdaConfig`` as placeholder ARNs and
+survive UpdateUserPool (they are not wire settings).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from authflow.emulator.ops._users import (
     recovery_attribute,
     user_type,
 )
+from authflow.emulator.ops.mfa import mfa_view
+from authflow.emulator.ops.signup import pre_sign_up
 from authflow.emulator.passwords import PasswordPolicy, new_temporary_password
 from authflow.emulator.state import AppClient, Pool, User
 from authflow.protocol.errors import (
@@ -54,9 +59,23 @@ def _pool_settings(body: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
+def _default_mfa(pool: Pool) -> None:
+    if pool.mfa_mode != "OFF" and not pool.mfa_factors():
+        sms: dict[str, Any] = {}
+        if pool.settings.get("SmsAuthenticationMessage"):
+            sms["SmsAuthenticationMessage"] = pool.settings["SmsAuthenticationMessage"]
+        if pool.settings.get("SmsConfiguration"):
+            sms["SmsConfiguration"] = pool.settings["SmsConfiguration"]
+        pool.mfa_config = {**pool.mfa_config, "SmsMfaConfiguration": sms}
+
+
 def describe_pool(core: EmulatorCore, pool: Pool) -> dict[str, Any]:
     """``UserPoolType`` as DescribeUserPool returns it."""
     wire = {k: v for k, v in pool.settings.items() if k != "Schema"}
+    wire["LambdaConfig"] = {
+        **(pool.settings.get("LambdaConfig") or {}),
+        **pool.triggers.lambda_config(pool.region),
+    }
     wire.update(
         {
             "Id": pool.id,
@@ -93,6 +112,7 @@ def create_user_pool(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]
         modified=now,
         fake_secret=core.randbytes(32),
     )
+    _default_mfa(pool)
     core.pools[pool.id] = pool
     return {"UserPool": describe_pool(core, pool)}
 
@@ -109,6 +129,7 @@ def update_user_pool(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]
     pool = core.pool(body["UserPoolId"])
     fixed = {k: pool.settings[k] for k in _POOL_FIXED if k in pool.settings}
     pool.settings = {**_pool_settings(body), **fixed}
+    _default_mfa(pool)
     pool.modified = core.now()
     return {}
 
@@ -305,6 +326,7 @@ def admin_create_user(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any
             status="FORCE_CHANGE_PASSWORD",
             exists_message="User account already exists",
         )
+        pre_sign_up(core, pool, None, user, body, "PreSignUp_AdminCreateUser")
         pool.users[pool.key(user.username)] = user
     core.set_password(pool, user, temp)
     user.status = "FORCE_CHANGE_PASSWORD"
@@ -353,6 +375,7 @@ def admin_get_user(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
         "UserLastModifiedDate": user.modified,
         "Enabled": user.enabled,
         "UserStatus": user.status,
+        **mfa_view(user),
     }
 
 

@@ -1,9 +1,19 @@
-"""Self-service sign-up, confirmation codes and forgotten passwords."""
+"""Self-service sign-up, confirmation codes and forgotten passwords.
+
+SignUp runs the pool's PreSignUp trigger (a Python callable, see :mod:`authflow.emulator.triggers`)
+before the user is stored: raising refuses the sign-up (UserLambdaValidationException), and
+``autoConfirmUser`` / ``autoVerifyEmail`` / ``autoVerifyPhone`` confirm the user and mark the
+attributes verified without sending a code. A pool whose AllowedFirstAuthFactors include
+EMAIL_OTP or SMS_OTP accepts a SignUp without Password (passwordless users). The Session that
+ConfirmSignUp returns (or SignUp, for a user confirmed by the trigger) signs the user in once
+through InitiateAuth USER_AUTH.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from authflow.emulator import triggers as _triggers
 from authflow.emulator.ops import operation
 from authflow.emulator.ops._users import (
     attribute_map,
@@ -15,9 +25,10 @@ from authflow.emulator.ops._users import (
     recovery_attribute,
     require_attributes,
 )
-from authflow.emulator.state import AppClient, ChallengeSession, Pool, User
+from authflow.emulator.state import AppClient, Pool, User
 from authflow.protocol.errors import (
     CodeMismatchError,
+    InvalidLambdaResponseError,
     InvalidParameterError,
     NotAuthorizedError,
     UserNotFoundError,
@@ -26,22 +37,54 @@ from authflow.protocol.errors import (
 if TYPE_CHECKING:
     from authflow.emulator.core import EmulatorCore
 
-__all__: list[str] = []
+__all__ = ["pre_sign_up"]
 
 _NOT_FOUND = "Username/client id combination not found."
 
 
-def _sign_up_session(core: EmulatorCore, pool: Pool, client: AppClient, user: User) -> str:
-    """A Session that a later step (ConfirmSignUp, then USER_AUTH sign-in) may present."""
-    token = core.new_session_token()
-    core.sessions[token] = ChallengeSession(
+def _sign_up_session(
+    core: EmulatorCore, pool: Pool, client: AppClient, user: User, *, confirmed: bool
+) -> str:
+    """A Session that a later step may present: ConfirmSignUp, or (once ``confirmed``) a
+    USER_AUTH sign-in."""
+    return core.open_session(pool, client, user.username, "SIGN_UP", confirmed=confirmed)
+
+
+def pre_sign_up(
+    core: EmulatorCore,
+    pool: Pool,
+    client: AppClient | None,
+    user: User,
+    body: dict[str, Any],
+    source: str,
+) -> dict[str, bool]:
+    """Run the PreSignUp trigger for ``user`` (not yet stored); return its response flags
+    ``autoConfirmUser``, ``autoVerifyEmail``, ``autoVerifyPhone`` (all false without one)."""
+    event = _triggers.event(
+        region=pool.region,
         pool_id=pool.id,
-        client_id=client.id,
         username=user.username,
-        challenge="SIGN_UP",
-        expires_at=core.now() + client.auth_session_seconds,
+        client_id=client.id if client else None,
+        source=source,
+        request={
+            "userAttributes": {k: v for k, v in user.attributes.items() if k != "sub"},
+            "validationData": attribute_map(body.get("ValidationData")),
+            "clientMetadata": dict(core.client_metadata),
+        },
+        response={"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False},
     )
-    return token
+    lambda_config = pool.settings.get("LambdaConfig") or {}
+    result = _triggers.invoke(pool.triggers, lambda_config, "pre_sign_up", event)
+    flags = {"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False}
+    if result is not None:
+        for name in flags:
+            flags[name] = _triggers.response_bool(result, name, "PreSignUp")
+    for flag, attribute in (("autoVerifyEmail", "email"), ("autoVerifyPhone", "phone_number")):
+        if flags[flag] and not user.attributes.get(attribute):
+            raise InvalidLambdaResponseError(
+                f"PreSignUp set {flag}, but the user has no {attribute} attribute"
+            )
+    return flags
 
 
 def _user_or_none(core: EmulatorCore, client: AppClient, pool: Pool, username: str) -> User | None:
@@ -62,7 +105,8 @@ def sign_up(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
     if pool.admin_create_user_only:
         raise NotAuthorizedError("SignUp is not permitted for this user pool")
     password = body.get("Password")
-    if not password:
+    passwordless = {"EMAIL_OTP", "SMS_OTP"} & set(pool.first_auth_factors)
+    if not password and not passwordless:
         raise InvalidParameterError("A password is required to sign up in this user pool.")
     attributes = attribute_map(body.get("UserAttributes"))
     check_writable(client, attributes)
@@ -75,12 +119,22 @@ def sign_up(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
         exists_message="User already exists",
     )
     require_attributes(pool, user.attributes)
-    pool.password_policy.enforce(password, wording="did not conform with policy")
-    core.set_password(pool, user, password)
+    if password:
+        pool.password_policy.enforce(password, wording="did not conform with policy")
+    flags = pre_sign_up(core, pool, client, user, body, "PreSignUp_SignUp")
+    if password:
+        core.set_password(pool, user, password)
     pool.users[pool.key(user.username)] = user
-    result: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.sub}
+    confirmed = flags["autoConfirmUser"]
+    if confirmed:
+        user.status = "CONFIRMED"
+    if flags["autoVerifyEmail"]:
+        mark_verified(pool, user, "email")
+    if flags["autoVerifyPhone"]:
+        mark_verified(pool, user, "phone_number")
+    result: dict[str, Any] = {"UserConfirmed": confirmed, "UserSub": user.sub}
     attribute = delivery_attribute(pool, user)
-    if attribute is not None:
+    if attribute is not None and not confirmed:
         result["CodeDeliveryDetails"] = core.send_code(
             pool,
             user,
@@ -89,7 +143,7 @@ def sign_up(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
             client=client,
             ttl=core.config.sign_up_code_seconds,
         )
-    result["Session"] = _sign_up_session(core, pool, client, user)
+    result["Session"] = _sign_up_session(core, pool, client, user, confirmed=confirmed)
     return result
 
 
@@ -113,9 +167,8 @@ def confirm_sign_up(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
     del user.codes["SIGN_UP"]
     user.status = "CONFIRMED"
     user.modified = core.now()
-    if body.get("Session"):
-        core.sessions.pop(body["Session"], None)
-    return {"Session": _sign_up_session(core, pool, client, user)}
+    core.consume_session(body.get("Session"))
+    return {"Session": _sign_up_session(core, pool, client, user, confirmed=True)}
 
 
 @operation("ResendConfirmationCode")

@@ -1,0 +1,168 @@
+"""The sign-in pipeline every auth flow ends in, and the rules its challenges share.
+
+Once a first factor has passed (a password, an SRP proof, custom-auth triggers, a one-time code or
+a ConfirmSignUp Session), :func:`proceed` decides what comes next, in Cognito's order:
+
+1. the user's state: UNCONFIRMED → UserNotConfirmedException, RESET_REQUIRED →
+   PasswordResetRequiredException, a temporary password → NEW_PASSWORD_REQUIRED;
+2. the remembered device the client presented (DEVICE_KEY): unknown, forgotten, another user's or
+   never confirmed → ``ResourceNotFoundException: Device does not exist.``;
+3. MFA (SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SELECT_MFA_TYPE or MFA_SETUP), unless the pool's
+   MFA is off, the first factor was custom auth, a one-time code in an OPTIONAL pool, or the device
+   is remembered in a pool that suppresses MFA on remembered devices
+   (``ChallengeRequiredOnNewDevice``);
+4. device authentication (DEVICE_SRP_AUTH → DEVICE_PASSWORD_VERIFIER) for a presented device;
+5. tokens, with NewDeviceMetadata when the pool tracks devices and none was presented.
+
+Each challenge carries the :class:`~authflow.emulator.state.SignInContext` in its session; every
+answer goes through :func:`answering_user` (USERNAME, SECRET_HASH, DEVICE_KEY) and, once
+accepted, spends its session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from authflow.emulator.ops import _devices, _mfa
+from authflow.emulator.state import AppClient, ChallengeSession, Pool, SignInContext, User
+from authflow.protocol.errors import (
+    InvalidParameterError,
+    NotAuthorizedError,
+    PasswordResetRequiredError,
+    UserNotConfirmedError,
+)
+
+if TYPE_CHECKING:
+    from authflow.emulator.core import EmulatorCore
+
+__all__ = [
+    "WRONG_PASSWORD",
+    "Continuation",
+    "answering_user",
+    "check_startable",
+    "new_password_required",
+    "proceed",
+    "required_param",
+]
+
+#: Cognito's message for every failed credential check.
+WRONG_PASSWORD = "Incorrect username or password."
+
+#: What to run once a step succeeds: ``(core, pool, client, user, context) -> response body``.
+Continuation = Callable[["EmulatorCore", Pool, AppClient, User, SignInContext], dict[str, Any]]
+
+
+def required_param(params: dict[str, Any], name: str) -> str:
+    """A required AuthParameters/ChallengeResponses value, or InvalidParameterException."""
+    value = params.get(name)
+    if not value:
+        raise InvalidParameterError(f"Missing required parameter {name}")
+    return str(value)
+
+
+def check_startable(user: User) -> None:
+    """The state checks of a sign-in that starts without a password (custom auth, one-time
+    codes): disabled, unconfirmed, reset required."""
+    if not user.enabled:
+        raise NotAuthorizedError("User is disabled.")
+    if user.status == "UNCONFIRMED":
+        raise UserNotConfirmedError("User is not confirmed.")
+    if user.status == "RESET_REQUIRED":
+        raise PasswordResetRequiredError("Password reset required for the user")
+
+
+def answering_user(
+    core: EmulatorCore,
+    pool: Pool,
+    client: AppClient,
+    record: ChallengeSession,
+    responses: dict[str, Any],
+) -> User:
+    """The user answering challenge session ``record``: USERNAME must name the session's user
+    (by username, alias or sub), SECRET_HASH must match it, and the user must still be enabled.
+    A DEVICE_KEY in the answer replaces the one the sign-in started with."""
+    username = required_param(responses, "USERNAME")
+    core.check_secret_hash(client, username, responses.get("SECRET_HASH"))
+    user = core.find_user(pool, username)
+    if user is None or user.username != record.username:
+        raise NotAuthorizedError("Invalid session for the user.")
+    if not user.enabled:
+        raise NotAuthorizedError("User is disabled.")
+    ctx = record.data.get("ctx")
+    if isinstance(ctx, SignInContext) and responses.get("DEVICE_KEY"):
+        ctx.device_key = str(responses["DEVICE_KEY"])
+    return user
+
+
+def new_password_required(
+    core: EmulatorCore, pool: Pool, client: AppClient, user: User, ctx: SignInContext
+) -> dict[str, Any]:
+    """The NEW_PASSWORD_REQUIRED challenge of a user with a temporary password."""
+    visible = {k: v for k, v in user.attributes.items() if k != "sub" and client.readable(k)}
+    required = [
+        f"userAttributes.{name}"
+        for name, attr in pool.schema.items()
+        if attr.required and name != "sub" and not user.attributes.get(name)
+    ]
+    params = {
+        "USER_ID_FOR_SRP": user.username,
+        "requiredAttributes": core.json_string(required),
+        "userAttributes": core.json_string(visible),
+    }
+    return core.new_challenge(pool, client, user, "NEW_PASSWORD_REQUIRED", params, ctx=ctx)
+
+
+def _mfa_applies(pool: Pool, ctx: SignInContext, device: Any) -> bool:
+    if ctx.mfa_done or pool.mfa_mode == "OFF" or ctx.first_factor == "CUSTOM":
+        return False
+    if ctx.first_factor in ("OTP", "SIGN_UP") and pool.mfa_mode != "ON":
+        return False
+    config = pool.device_configuration or {}
+    suppressed = bool(config.get("ChallengeRequiredOnNewDevice"))
+    return not (device is not None and device.remembered and suppressed)
+
+
+def proceed(
+    core: EmulatorCore, pool: Pool, client: AppClient, user: User, ctx: SignInContext
+) -> dict[str, Any]:
+    """What follows a passed step: a refusal for the user's state, the next challenge, or tokens
+    (see the module docs for the order)."""
+    if user.status == "UNCONFIRMED":
+        raise UserNotConfirmedError("User is not confirmed.")
+    if user.status == "RESET_REQUIRED":
+        raise PasswordResetRequiredError("Password reset required for the user")
+    if user.status == "FORCE_CHANGE_PASSWORD" and ctx.first_factor in ("PASSWORD", "SRP"):
+        expires = user.temporary_password_expires
+        if expires is not None and core.now() >= expires:
+            raise NotAuthorizedError(
+                "Temporary password has expired and must be reset by an administrator."
+            )
+        return new_password_required(core, pool, client, user, ctx)
+    device = _devices.presented_device(pool, user, ctx.device_key)
+    if _mfa_applies(pool, ctx, device):
+        challenge = _mfa.mfa_challenge(core, pool, client, user, ctx)
+        if challenge is not None:
+            return challenge
+    if device is not None and not ctx.device_done:
+        return _devices.device_srp_challenge(core, pool, client, user, ctx, device)
+    return _finish(core, pool, client, user, device)
+
+
+def _finish(
+    core: EmulatorCore, pool: Pool, client: AppClient, user: User, device: Any
+) -> dict[str, Any]:
+    metadata: dict[str, str] | None = None
+    if device is not None:
+        device.last_authenticated = core.now()
+        device_key: str | None = device.key
+    elif pool.device_configuration is not None:
+        issued = _devices.new_device(core, pool, user)
+        metadata = {"DeviceKey": issued.key, "DeviceGroupKey": issued.group_key}
+        device_key = issued.key
+    else:
+        device_key = None
+    result = core.issue_tokens(pool, client, user, device_key=device_key)
+    if metadata is not None:
+        result["NewDeviceMetadata"] = metadata
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}
