@@ -747,6 +747,13 @@ class SignInFlow(Flow):
             if choice == "EMAIL_OTP" and "EMAIL_OTP" in options:
                 self._setup_choice = "EMAIL_OTP"
                 return
+            if choice == "SMS_MFA" and "SMS_MFA" in options:
+                # Cognito cannot set SMS up inside a sign-in: the user needs a phone_number
+                raise ValidationError(
+                    "SMS MFA cannot be set up during sign-in: give the user a phone_number "
+                    "(e.g. AdminUpdateUserAttributes) and sign in again",
+                    field="ANSWER",
+                )
             raise ValidationError(
                 f"MFA_SETUP: choose one of {list(options)} (ANSWER), or give EMAIL",
                 field="ANSWER",

@@ -22,9 +22,11 @@ import attrs
 
 from authflow.config import CognitoConfig
 from authflow.protocol.errors import (
+    InvalidParameterError,
     InvalidStateError,
     NotAuthorizedError,
     PasswordResetRequiredError,
+    ProtocolViolationError,
     RefreshTokenReuseError,
     ServiceError,
     UserNotConfirmedError,
@@ -75,8 +77,6 @@ class SessionEvent:
 def tokens_from_result(result: AuthenticationResult, received_at: float) -> Tokens:
     """Turn an AuthenticationResult into :class:`Tokens`, expiry on the local clock."""
     if not result.access_token:
-        from authflow.protocol.errors import ProtocolViolationError
-
         raise ProtocolViolationError("AuthenticationResult has no AccessToken", field="AccessToken")
     return Tokens(
         access_token=result.access_token,
@@ -85,6 +85,12 @@ def tokens_from_result(result: AuthenticationResult, received_at: float) -> Toke
         expires_at=received_at + float(result.expires_in or 3600),
         token_type=result.token_type or "Bearer",
     )
+
+
+def _result_of(result: AuthenticationResult | None) -> AuthenticationResult:
+    if result is None:
+        raise ProtocolViolationError("refresh returned no AuthenticationResult")
+    return result
 
 
 class SessionManager:
@@ -107,8 +113,9 @@ class SessionManager:
         self._clock = clock
         self._inflight: dict[str, asyncio.Task[SessionRecord]] = {}
         self._listeners: list[Callable[[SessionEvent], None]] = []
-        #: How many refresh requests this manager sent (observability and tests).
+        #: How many refreshes this manager started (observability and tests).
         self.refresh_count = 0
+        self._rotation_detected = False
 
     def __repr__(self) -> str:
         return f"SessionManager(pool={self._config.user_pool_id!r}, inflight={len(self._inflight)})"
@@ -208,39 +215,49 @@ class SessionManager:
     async def _send_refresh(
         self, record: SessionRecord, refresh_token: str
     ) -> AuthenticationResult:
-        cfg = self._config
         self.refresh_count += 1
-        if cfg.use_token_rotation:
-            rotated = await call(
-                self._transport,
-                GetTokensFromRefreshTokenRequest(
-                    refresh_token=refresh_token,
-                    client_id=cfg.client_id,
-                    client_secret=cfg.client_secret,
-                    device_key=record.device_key,
-                ),
-            )
-            result = rotated.authentication_result
-        else:
-            params = {"REFRESH_TOKEN": refresh_token}
-            if cfg.client_secret:
-                params["SECRET_HASH"] = secret_hash(
-                    record.username, cfg.client_id, cfg.client_secret
-                )
-            if record.device_key:
-                params["DEVICE_KEY"] = record.device_key
-            response = await call(
-                self._transport,
-                InitiateAuthRequest(
-                    auth_flow="REFRESH_TOKEN_AUTH", client_id=cfg.client_id, auth_parameters=params
-                ),
-            )
-            result = response.authentication_result
-        if result is None:
-            from authflow.protocol.errors import ProtocolViolationError
+        if self._config.use_token_rotation or self._rotation_detected:
+            return await self._get_tokens(record, refresh_token)
+        try:
+            return await self._refresh_token_auth(record, refresh_token)
+        except InvalidParameterError:
+            # An app client with refresh-token rotation refuses REFRESH_TOKEN_AUTH; try the
+            # rotation call once and, if it works, use it from now on.
+            result = await self._get_tokens(record, refresh_token)
+            self._rotation_detected = True
+            log.info("the app client rotates refresh tokens; using GetTokensFromRefreshToken")
+            return result
 
-            raise ProtocolViolationError("refresh returned no AuthenticationResult")
-        return result
+    async def _get_tokens(self, record: SessionRecord, refresh_token: str) -> AuthenticationResult:
+        cfg = self._config
+        rotated = await call(
+            self._transport,
+            GetTokensFromRefreshTokenRequest(
+                refresh_token=refresh_token,
+                client_id=cfg.client_id,
+                client_secret=cfg.client_secret,
+                device_key=record.device_key,
+            ),
+        )
+        return _result_of(rotated.authentication_result)
+
+    async def _refresh_token_auth(
+        self, record: SessionRecord, refresh_token: str
+    ) -> AuthenticationResult:
+        cfg = self._config
+        params = {"REFRESH_TOKEN": refresh_token}
+        if cfg.client_secret:
+            # over the internal username: the e-mail alias gives "SecretHash does not match"
+            params["SECRET_HASH"] = secret_hash(record.username, cfg.client_id, cfg.client_secret)
+        if record.device_key:
+            params["DEVICE_KEY"] = record.device_key
+        response = await call(
+            self._transport,
+            InitiateAuthRequest(
+                auth_flow="REFRESH_TOKEN_AUTH", client_id=cfg.client_id, auth_parameters=params
+            ),
+        )
+        return _result_of(response.authentication_result)
 
     async def forget(self, key: str) -> None:
         """Delete the session record without telling the server (e.g. after DeleteUser)."""

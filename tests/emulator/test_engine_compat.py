@@ -244,17 +244,26 @@ async def test_refresh_rotation(emu: Emulator, clock: ManualClock) -> None:
         clock.advance(60)
         tokens = await flow.refresh()
         assert tokens.refresh_token and tokens.refresh_token != first
-    # An engine that refreshes with REFRESH_TOKEN_AUTH is told to use GetTokensFromRefreshToken.
+    # An engine not told about rotation is refused REFRESH_TOKEN_AUTH and switches over.
     app = emu.create_user_pool_client(
         pool.id, explicit_auth_flows=FLOWS, refresh_token_rotation={"Feature": "ENABLED"}
     )
     config = CognitoConfig(user_pool_id=pool.id, client_id=app.id, endpoint=emu.endpoint)
-    async with AuthClient(config, clock=clock) as wrong:
-        flow = wrong.sign_in("ivy", PASSWORD)
+    async with AuthClient(config, clock=clock) as unaware:
+        flow = unaware.sign_in("ivy", PASSWORD)
         await flow.step()
+        assert flow.tokens is not None
+        first = flow.tokens.refresh_token
+        for _ in range(2):
+            clock.advance(60)
+            tokens = await flow.refresh()
+            assert flow.state == "Authenticated"
+            assert tokens.refresh_token and tokens.refresh_token != first
+            first = tokens.refresh_token
         with pytest.raises(InvalidParameterError, match="GetTokensFromRefreshToken"):
-            await flow.refresh()
-        assert flow.state == "Authenticated"
+            await unaware.transport.send("InitiateAuth", {
+                "AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": app.id,
+                "AuthParameters": {"REFRESH_TOKEN": first}})
 
 
 def test_triggers_are_importable_from_the_package() -> None:

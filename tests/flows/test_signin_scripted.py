@@ -396,3 +396,13 @@ def test_malformed_server_responses_give_typed_errors(body: Any) -> None:
         assert flow.state in SignInFlow.STATES
 
     asyncio.run(run())
+
+
+async def test_mfa_setup_sms_only_explains_what_to_do() -> None:
+    script = Script().on("InitiateAuth", challenge("MFA_SETUP", {"MFAS_CAN_SETUP": '["SMS_MFA"]'}))
+    flow = make(script).sign_in("sal", "pw", auth_flow="USER_PASSWORD_AUTH")
+    step = await flow.step()
+    assert step.choices == ("SMS_MFA",)
+    with pytest.raises(ValidationError, match="phone_number"):
+        await flow.step("SMS_MFA")
+    assert flow.challenge == "MFA_SETUP" and len(script.calls) == 1
