@@ -1,8 +1,10 @@
 """The engine end to end against the emulator over real HTTP on 127.0.0.1.
 
-Every flow and challenge the emulator supports today runs here; the rest (MFA, custom auth,
-USER_AUTH, devices, rotation) run on scripted responses in test_signin_scripted.py until the
-emulator's part 2 lands.
+The part-1 flows run here; MFA (SMS, TOTP, e-mail, SELECT_MFA_TYPE, MFA_SETUP), custom auth,
+USER_AUTH choices, remembered devices and rotation run end to end in
+tests/emulator/test_engine_compat.py. Only what the emulator cannot serve (WEB_AUTHN's credential
+relay, unknown challenges, hostile or malformed server values) stays on scripted responses
+(test_signin_scripted.py, test_signin_devices.py).
 """
 
 from __future__ import annotations
@@ -304,3 +306,29 @@ async def test_demo_runs_the_story() -> None:
     assert "Refreshing --refreshed--> Authenticated" in text
     assert text.rstrip().endswith("-> SignedOut")
     assert "Correct-Horse-9!" not in text and "eyJ" not in text
+
+
+@pytest.mark.parametrize("factor", ["SMS_OTP", "EMAIL_OTP"])
+async def test_user_auth_passwordless_one_time_codes(emu: Emulator, clock: ManualClock,
+                                                     factor: str) -> None:
+    policies = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]}}
+    async with client(emu, clock, pool_settings={"policies": policies},
+                      explicit_auth_flows=["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]) as auth:
+        await admin_user(auth, "kai", email="kai@example.com", email_verified="true",
+                         phone_number="+15555550123", phone_number_verified="true")
+        await auth.transport.send("AdminSetUserPassword", {
+            "UserPoolId": auth.config.user_pool_id, "Username": "kai", "Password": PASSWORD,
+            "Permanent": True})
+        flow = auth.sign_in("kai", auth_flow="USER_AUTH", preferred_challenge=factor)
+        step = await flow.step()
+        assert step.challenge == factor
+        assert step.expects == (f"{factor}_CODE",)
+        assert step.delivery is not None
+        assert step.delivery.medium == ("SMS" if factor == "SMS_OTP" else "EMAIL")
+        message = emu.outbox.latest(username="kai", purpose="SIGN_IN")
+        wrong = f"{(int(message.code) + 1) % 1_000_000:06d}"
+        with pytest.raises(CodeMismatchError):
+            await flow.step(wrong)
+        assert flow.challenge == factor
+        await flow.step(message.code)
+        assert flow.state == "Authenticated"
