@@ -20,6 +20,7 @@ from authflow import AuthClient, ChallengeExpiredError, CognitoConfig, InvalidSt
 from authflow.emulator import Emulator, ManualClock
 from authflow.protocol.errors import (
     CodeMismatchError,
+    InvalidParameterError,
     InvalidPasswordError,
     NotAuthorizedError,
     ValidationError,
@@ -332,3 +333,29 @@ async def test_user_auth_passwordless_one_time_codes(emu: Emulator, clock: Manua
         assert flow.challenge == factor
         await flow.step(message.code)
         assert flow.state == "Authenticated"
+
+
+async def test_no_secret_reaches_any_log_line(emu: Emulator, clock: ManualClock,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    async with client(emu, clock, secret=True) as auth:
+        await confirmed_user(auth, "lou")
+        wrong = auth.sign_in("lou", "Wrong-Horse-0!")
+        with pytest.raises(NotAuthorizedError):
+            await wrong.step()
+        flow = auth.sign_in("lou", PASSWORD)
+        await flow.step()
+        assert flow.tokens is not None and flow.session_key is not None
+        clock.advance(60)
+        await flow.refresh()
+        reset = auth.forgot_password("lou")
+        with pytest.raises(InvalidParameterError):
+            await reset.step()  # no verified e-mail or phone -> typed error
+    secrets = [PASSWORD, "Wrong-Horse-0!", flow.tokens.access_token,
+               flow.tokens.refresh_token or "", auth.config.client_secret or ""]
+    text = caplog.text + "".join(repr(r.args) for r in caplog.records)
+    assert caplog.records  # the run did log
+    for secret in secrets:
+        assert secret and secret not in text
