@@ -31,6 +31,25 @@ __all__ = ["Flow", "TransitionEvent", "lint_machine", "mermaid_diagram"]
 
 log = logging.getLogger("authflow.flows")
 
+_MACHINE_PREFIX = "authflow."
+
+
+class _ExpectedFailuresAreNotErrors(logging.Filter):
+    """transitions logs every exception raised in a callback at ERROR, but for a flow an
+    exception is an answer the caller receives (a wrong code, a refused password, a transient
+    fault): it is re-raised to them. Records about authflow's machines are demoted to DEBUG, so
+    a service's error log is not filled by users mistyping codes. Other machines are untouched."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and args and str(args[0]).startswith(_MACHINE_PREFIX):
+            record.levelno = logging.DEBUG
+            record.levelname = "DEBUG"
+        return True
+
+
+logging.getLogger("transitions.extensions.asyncio").addFilter(_ExpectedFailuresAreNotErrors())
+
 TransitionSpec = Mapping[str, Any]
 
 
@@ -196,6 +215,7 @@ class Flow:
         if machine is None:
             machine = AsyncMachine(
                 model=None,
+                name=_MACHINE_PREFIX + cls.NAME,
                 states=list(cls.STATES),
                 transitions=[dict(spec) for spec in cls.TRANSITIONS],
                 initial=cls.INITIAL,

@@ -406,3 +406,21 @@ async def test_mfa_setup_sms_only_explains_what_to_do() -> None:
     with pytest.raises(ValidationError, match="phone_number"):
         await flow.step("SMS_MFA")
     assert flow.challenge == "MFA_SETUP" and len(script.calls) == 1
+
+
+async def test_a_refused_answer_is_not_an_error_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO)
+    mismatch = error("CodeMismatchException", "Invalid code received for user")
+    script = Script().on("InitiateAuth", challenge("SMS_MFA", {})).on(
+        "RespondToAuthChallenge", mismatch, mismatch)
+    flow = make(script).sign_in("quin", "pw", auth_flow="USER_PASSWORD_AUTH")
+    await flow.step()
+    with pytest.raises(CodeMismatchError):
+        await flow.step("000000")
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(CodeMismatchError):
+        await flow.step("000001")
+    assert any("CodeMismatchError" in r.getMessage() for r in caplog.records)  # still there at DEBUG
