@@ -72,6 +72,7 @@ from authflow.protocol.shapes import AuthenticationResult, DeviceSecretVerifierC
 from authflow.sessions.manager import (
     DEFINITIVE_REFRESH_ERRORS,
     SessionManager,
+    SessionNotFoundError,
     tokens_from_result,
 )
 from authflow.sessions.record import DeviceRecord, SessionRecord, Tokens
@@ -95,12 +96,11 @@ _NO_DEVICE_KEY = frozenset({"NEW_PASSWORD_REQUIRED", "MFA_SETUP", "SELECT_CHALLE
 _ENGINE_KEYS = frozenset({"USERNAME", "SECRET_HASH", "DEVICE_KEY"})
 
 
-class _SessionGone(InvalidStateError):
-    """The flow's session record vanished: another flow or process signed it out."""
-
-
 #: Refresh outcomes after which the flow is SignedOut.
-_SIGNED_OUT_BY_REFRESH: tuple[type[Exception], ...] = (*DEFINITIVE_REFRESH_ERRORS, _SessionGone)
+_SIGNED_OUT_BY_REFRESH: tuple[type[Exception], ...] = (
+    *DEFINITIVE_REFRESH_ERRORS,
+    SessionNotFoundError,  # the record was signed out by another flow or process
+)
 
 
 class ChallengeExpiredError(NotAuthorizedError):
@@ -848,8 +848,6 @@ class SignInFlow(Flow):
     async def _send_refresh(self, event: Any) -> None:
         if self.session_key is None:
             raise InvalidStateError("no session to refresh", state=self.state)
-        if await self._sessions.load(self.session_key) is None:
-            raise _SessionGone("the session was signed out (its record is gone)", state="SignedOut")
         record = await self._sessions.refresh(self.session_key, force=True)
         self._tokens = record.tokens
 
@@ -958,7 +956,7 @@ class SignInFlow(Flow):
                 raise ValidationError("authenticated snapshot lacks session_key")
             session = await sessions.load(flow.session_key)
             if session is None:
-                raise InvalidStateError("the session was signed out", state="SignedOut")
+                raise SessionNotFoundError(flow.session_key)
             flow._tokens = session.tokens
         if state == "ChallengePending" and not flow._challenge:
             raise ValidationError("challenge snapshot lacks the challenge", field="challenge")

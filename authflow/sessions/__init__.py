@@ -4,6 +4,7 @@ from authflow.sessions.manager import (
     DEFINITIVE_REFRESH_ERRORS,
     SessionEvent,
     SessionManager,
+    SessionNotFoundError,
     tokens_from_result,
 )
 from authflow.sessions.record import SESSION_SCHEMA_VERSION, DeviceRecord, SessionRecord, Tokens
@@ -14,6 +15,7 @@ __all__ = [
     "DeviceRecord",
     "SessionEvent",
     "SessionManager",
+    "SessionNotFoundError",
     "SessionRecord",
     "Tokens",
     "tokens_from_result",

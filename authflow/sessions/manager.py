@@ -48,6 +48,7 @@ __all__ = [
     "DEFINITIVE_REFRESH_ERRORS",
     "SessionEvent",
     "SessionManager",
+    "SessionNotFoundError",
     "tokens_from_result",
 ]
 
@@ -85,6 +86,15 @@ def tokens_from_result(result: AuthenticationResult, received_at: float) -> Toke
         expires_at=received_at + float(result.expires_in or 3600),
         token_type=result.token_type or "Bearer",
     )
+
+
+class SessionNotFoundError(InvalidStateError):
+    """There is no stored session under the key: it was never saved, or it was signed out
+    (possibly by another flow or process sharing the store)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("no signed-in session under this key", state="SignedOut")
+        self.key = key
 
 
 def _result_of(result: AuthenticationResult | None) -> AuthenticationResult:
@@ -161,7 +171,7 @@ class SessionManager:
         expire. Raises :class:`InvalidStateError` when there is no such session."""
         record = await self.load(key)
         if record is None:
-            raise InvalidStateError("no signed-in session under this key", state="SignedOut")
+            raise SessionNotFoundError(key)
         if not record.tokens.expires_within(self._config.refresh_leeway, self._clock()):
             return record.tokens.access_token
         record = await self.refresh(key)
@@ -191,7 +201,7 @@ class SessionManager:
         async with self._store.lock(key + ":refresh"):
             record = await self.load(key)
             if record is None:
-                raise InvalidStateError("no signed-in session under this key", state="SignedOut")
+                raise SessionNotFoundError(key)
             now = self._clock()
             if not force and not record.tokens.expires_within(self._config.refresh_leeway, now):
                 return record
@@ -272,7 +282,7 @@ class SessionManager:
         has accepted; an error leaves the session as it was."""
         record = await self.load(key)
         if record is None:
-            raise InvalidStateError("no signed-in session under this key", state="SignedOut")
+            raise SessionNotFoundError(key)
         cfg = self._config
         if global_:
             token = await self.access_token(key)
