@@ -47,6 +47,7 @@ class GetUserRequest:
 def test_public_names_are_pinned() -> None:
     assert set(transport_pkg.__all__) == {
         "IDEMPOTENT_OPERATIONS",
+        "MAX_RESPONSE_BYTES",
         "AiohttpTransport",
         "Handler",
         "MockTransport",
@@ -55,11 +56,12 @@ def test_public_names_are_pinned() -> None:
         "Transport",
         "WireRequest",
         "call",
+        "redaction_forms",
         "secrets_of",
     }
     for name in transport_pkg.__all__:
         obj = getattr(transport_pkg, name)
-        assert obj.__doc__ or name in {"IDEMPOTENT_OPERATIONS", "Handler"}
+        assert obj.__doc__ or name in {"IDEMPOTENT_OPERATIONS", "MAX_RESPONSE_BYTES", "Handler"}
 
 
 def test_both_transports_satisfy_the_protocol() -> None:

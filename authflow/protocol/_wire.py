@@ -55,6 +55,22 @@ __all__ = [
 
 #: Documents deeper than this are refused (keeps validation bounded on hostile input).
 MAX_DOCUMENT_DEPTH = 64
+#: Integers and timestamps beyond a signed 64-bit range (Cognito's widest, a Java ``long``) are
+#: refused: ``float(10**400)`` would raise OverflowError far from the wire.
+MAX_WIRE_INT = 2**63 - 1
+_NOT_UNICODE = "must be valid Unicode (it holds a lone surrogate)"
+
+
+def _is_unicode(text: str) -> bool:
+    """Whether ``text`` can be encoded as UTF-8: JSON's ``"\\ud800"`` decodes to a lone
+    surrogate, which every later ``encode()`` (SRP hashing, a store, a header) would choke on."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _Bad(Exception):
@@ -116,11 +132,15 @@ class Str(Codec):
             if self.min_len == 1:
                 return "must not be empty"
             return f"must be at least {self.min_len} characters long"
+        if not _is_unicode(value):
+            return _NOT_UNICODE
         return None
 
     def decode(self, raw: object) -> Any:
         if not isinstance(raw, str):
             raise _Bad(f"must be a string, got {_type_name(raw)}")
+        if not _is_unicode(raw):
+            raise _Bad(_NOT_UNICODE)
         return raw
 
 
@@ -146,13 +166,17 @@ class Int(Codec):
             return f"must be an integer, got {_type_name(value)}"
         if self.minimum is not None and value < self.minimum:
             return f"must be at least {self.minimum}"
+        if abs(value) > MAX_WIRE_INT:
+            return "is out of the 64-bit range"
         return None
 
     def decode(self, raw: object) -> Any:
         if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
-            return int(raw)
+            raw = int(raw)
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise _Bad(f"must be an integer, got {_type_name(raw)}")
+        if abs(raw) > MAX_WIRE_INT:
+            raise _Bad("is out of the 64-bit range")
         return raw
 
 
@@ -166,6 +190,8 @@ class _Timestamp(Codec):
             return f"must be epoch seconds (a number), got {_type_name(value)}"
         if isinstance(value, float) and not math.isfinite(value):
             return "must be a finite number of epoch seconds"
+        if abs(value) > MAX_WIRE_INT:
+            return "is out of the 64-bit range"
         return None
 
     def encode(self, value: Any) -> Any:
@@ -189,6 +215,8 @@ class _StrMap(Codec):
         for k, v in value.items():
             if not isinstance(k, str) or not isinstance(v, str):
                 return "must map strings to strings"
+            if not (_is_unicode(k) and _is_unicode(v)):
+                return _NOT_UNICODE
         return None
 
     def encode(self, value: Any) -> Any:
@@ -204,8 +232,12 @@ class _StrMap(Codec):
 def _json_problem(value: object, depth: int = 0) -> str | None:
     if depth > MAX_DOCUMENT_DEPTH:
         return "is nested too deeply"
-    if value is None or isinstance(value, bool | int | str):
+    if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, str):
+        return None if _is_unicode(value) else _NOT_UNICODE
+    if isinstance(value, int):
+        return None if abs(value) <= MAX_WIRE_INT else "is out of the 64-bit range"
     if isinstance(value, float):
         return None if math.isfinite(value) else "must not contain NaN or infinity"
     if isinstance(value, list | tuple):
@@ -218,6 +250,8 @@ def _json_problem(value: object, depth: int = 0) -> str | None:
         for k, v in value.items():
             if not isinstance(k, str):
                 return "must have string object keys"
+            if not _is_unicode(k):
+                return _NOT_UNICODE
             problem = _json_problem(v, depth + 1)
             if problem is not None:
                 return problem

@@ -31,8 +31,14 @@ def jwt_claims(token: str) -> dict[str, Any]:
     try:
         raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
         claims = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: a payload of 100,000 nested arrays
         raise ProtocolViolationError("token payload is not base64url JSON", field="token") from None
     if not isinstance(claims, dict):
         raise ProtocolViolationError("token payload is not a JSON object", field="token")
+    try:
+        # a claim holding a lone surrogate ("\\ud800") would fail every later encode()
+        json.dumps(claims, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ProtocolViolationError("token payload is not valid Unicode", field="token") from None
     return claims

@@ -4,7 +4,7 @@
 sends a typed request; ``AiohttpTransport`` is the real one, ``MockTransport`` the test double.
 """
 
-from authflow.transport.aiohttp import AiohttpTransport
+from authflow.transport.aiohttp import MAX_RESPONSE_BYTES, AiohttpTransport
 from authflow.transport.base import (
     IDEMPOTENT_OPERATIONS,
     ResponseType,
@@ -12,12 +12,14 @@ from authflow.transport.base import (
     Transport,
     WireRequest,
     call,
+    redaction_forms,
     secrets_of,
 )
 from authflow.transport.mock import Handler, MockTransport
 
 __all__ = [
     "IDEMPOTENT_OPERATIONS",
+    "MAX_RESPONSE_BYTES",
     "AiohttpTransport",
     "Handler",
     "MockTransport",
@@ -26,5 +28,6 @@ __all__ = [
     "Transport",
     "WireRequest",
     "call",
+    "redaction_forms",
     "secrets_of",
 ]

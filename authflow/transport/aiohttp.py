@@ -81,14 +81,21 @@ from authflow.protocol.errors import (
     redact,
     service_error,
 )
-from authflow.transport.base import IDEMPOTENT_OPERATIONS, RetryPolicy, secrets_of
+from authflow.transport.base import (
+    IDEMPOTENT_OPERATIONS,
+    RetryPolicy,
+    redaction_forms,
+    secrets_of,
+)
 
-__all__ = ["AiohttpTransport"]
+__all__ = ["MAX_RESPONSE_BYTES", "AiohttpTransport"]
 
 logger = logging.getLogger("authflow.transport")
 
-# Switched to ``authflow.protocol.endpoints.target_header`` once that module lands.
 _CONTENT_TYPE: Final = "application/x-amz-json-1.1"
+#: The largest answer body accepted. Cognito's answers are a few kilobytes (the largest, a ListUsers
+#: page, stays far below this); a peer that sends more is refused before it costs memory.
+MAX_RESPONSE_BYTES: Final = 1024 * 1024
 _OPERATION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
 # Headers the transport always sets itself; ``extra_headers`` cannot override them.
 _RESERVED_HEADERS = frozenset({"content-type", "x-amz-target"})
@@ -107,6 +114,8 @@ class AiohttpTransport:
     ``connect_timeout``); ``retry`` bounds all attempts together (see the module docstring for
     what is resent). ``extra_headers`` are added to every request (they cannot replace
     ``Content-Type`` or ``X-Amz-Target``; their values never appear in a repr or a log).
+    ``max_response_bytes`` (default :data:`MAX_RESPONSE_BYTES`, 1 MiB) caps an answer's body: a
+    longer one is a :class:`ProtocolViolationError`, read no further than the cap.
     """
 
     def __init__(
@@ -120,8 +129,18 @@ class AiohttpTransport:
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
         user_agent: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self._url = _parse_endpoint(endpoint)
+        if (
+            not isinstance(max_response_bytes, int)
+            or isinstance(max_response_bytes, bool)
+            or max_response_bytes < 1024
+        ):
+            raise ValidationError(
+                "max_response_bytes must be an int of at least 1024", field="max_response_bytes"
+            )
+        self._max_response_bytes = max_response_bytes
         if not (connect_timeout > 0 and total_timeout > 0):
             raise ValidationError("timeouts must be positive", field="connect_timeout")
         if session is not None and trace_configs:
@@ -197,7 +216,8 @@ class AiohttpTransport:
         body = _encode(operation, payload)
         session = self._ensure_session()
         headers = {**self._headers, "X-Amz-Target": target_header(operation)}
-        secrets = secrets_of(payload)
+        # every spelling of every secret the request carries (see redaction_forms)
+        secrets = redaction_forms(secrets_of(payload))
         policy = self._retry
         idempotent = operation in IDEMPOTENT_OPERATIONS
         deadline = None if policy.max_total_time is None else policy.clock() + policy.max_total_time
@@ -267,18 +287,21 @@ class AiohttpTransport:
                 status = response.status
                 reason = response.reason or ""
                 response_headers = response.headers
-                raw = await response.read()
+                raw = await _read_capped(response, self._max_response_bytes)
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:  # the one mapping point
+            # The aiohttp exception is not chained (``from None``): its text may quote what the
+            # peer sent (a malformed status line echoing the password as a bytes repr), and a
+            # chained cause is printed by every traceback. Ours is redacted; its type is kept.
             if isinstance(exc, aiohttp.ClientResponseError):
                 # With redirects off and no raise_for_status, aiohttp raises this only when it
                 # cannot parse the response (bad status line, forbidden duplicate header, ...).
                 logger.debug("%s attempt %d: unparsable HTTP response", operation, attempt)
                 raise ProtocolViolationError(
                     redact(f"{operation}: unparsable HTTP response: {exc.message}", secrets)
-                ) from exc
+                ) from None
             error = _transport_error(operation, exc, secrets)
             logger.debug("%s attempt %d: %s", operation, attempt, _describe(error))
-            raise error from exc
+            raise error from None
         request_id = response_headers.get("x-amzn-RequestId")
         logger.debug(
             "%s attempt %d: HTTP %d, %d bytes, request id %s",
@@ -291,6 +314,26 @@ class AiohttpTransport:
         if 200 <= status < 300:
             return _decode_success(operation, status, raw)
         raise _service_error(operation, status, reason, response_headers, raw, secrets)
+
+
+async def _read_capped(response: aiohttp.ClientResponse, cap: int) -> bytes:
+    """The body, or ProtocolViolationError once it is longer than ``cap`` bytes (never reading
+    more than ``cap`` + one chunk; a declared Content-Length over the cap is refused unread)."""
+    declared = response.content_length
+    if declared is not None and declared > cap:
+        response.close()
+        raise ProtocolViolationError(
+            f"the answer declares {declared} bytes, more than the {cap}-byte limit"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        size += len(chunk)
+        if size > cap:
+            response.close()
+            raise ProtocolViolationError(f"the answer is longer than the {cap}-byte limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _parse_endpoint(endpoint: str) -> URL:
