@@ -32,10 +32,7 @@ from authflow.emulator import srp_server
 from authflow.emulator.attributes import mask_destination
 from authflow.emulator.clock import Clock, RandBytes, system_clock, system_randbytes
 from authflow.emulator.config import EmulatorConfig
-from authflow.emulator.faults import Faults
-from authflow.emulator.outbox import Message, Outbox
-from authflow.emulator.passwords import make_stored_password
-from authflow.emulator.state import (
+from authflow.emulator.domain import (
     AppClient,
     AuthEventFeedback,
     ChallengeSession,
@@ -46,7 +43,10 @@ from authflow.emulator.state import (
     TokenFamily,
     User,
 )
-from authflow.emulator.tokens import SigningKey, b64url_encode, decode_jwt, sign_jwt
+from authflow.emulator.faults import Faults
+from authflow.emulator.jwt import SigningKey, b64url_encode, decode_jwt, sign_jwt
+from authflow.emulator.outbox import Message, Outbox
+from authflow.emulator.passwords import make_stored_password
 from authflow.emulator.triggers import Triggers
 from authflow.emulator.validation import validate_input
 from authflow.protocol.errors import (

@@ -11,17 +11,17 @@ import hmac
 from typing import TYPE_CHECKING, Any
 
 from authflow.emulator.attributes import check_values
+from authflow.emulator.domain import AppClient, Pool, User
+from authflow.emulator.jwt import decode_jwt
 from authflow.emulator.ops import operation
-from authflow.emulator.ops._users import (
+from authflow.emulator.ops.mfa import mfa_view
+from authflow.emulator.ops.user_rules import (
     attribute_map,
     check_unique,
     check_writable,
     mark_verified,
     required_message,
 )
-from authflow.emulator.ops.mfa import mfa_view
-from authflow.emulator.state import AppClient, Pool, User
-from authflow.emulator.tokens import decode_jwt
 from authflow.protocol.errors import (
     InvalidParameterError,
     LimitExceededError,

@@ -4,7 +4,7 @@ This module serves USER_PASSWORD_AUTH, USER_SRP_AUTH → PASSWORD_VERIFIER (veri
 REFRESH_TOKEN_AUTH / REFRESH_TOKEN, GetTokensFromRefreshToken with refresh-token rotation and
 NEW_PASSWORD_REQUIRED; :mod:`.custom` (CUSTOM_AUTH), :mod:`.user_auth` (USER_AUTH), :mod:`.mfa`
 and :mod:`.devices` register their flows and challenges in :data:`AUTH_FLOWS` and
-:data:`CHALLENGES`. Every flow ends in :func:`authflow.emulator.ops._signin.proceed`.
+:data:`CHALLENGES`. Every flow ends in :func:`authflow.emulator.ops.signin_pipeline.proceed`.
 
 Order of checks, as Cognito: the client and its flow, SECRET_HASH (over the USERNAME sent), the
 user (UserNotFoundException, or with PreventUserExistenceErrors=ENABLED a NotAuthorizedException /
@@ -22,16 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from authflow.emulator import srp_server
 from authflow.emulator.attributes import check_values
-from authflow.emulator.ops import operation
-from authflow.emulator.ops._signin import (
-    WRONG_PASSWORD,
-    Continuation,
-    answering_user,
-    proceed,
-    required_param,
-)
-from authflow.emulator.ops._users import attribute_map, check_writable
-from authflow.emulator.state import (
+from authflow.emulator.domain import (
     AppClient,
     PendingSrp,
     Pool,
@@ -40,6 +31,15 @@ from authflow.emulator.state import (
     TokenFamily,
     User,
 )
+from authflow.emulator.ops import operation
+from authflow.emulator.ops.signin_pipeline import (
+    WRONG_PASSWORD,
+    Continuation,
+    answering_user,
+    proceed,
+    required_param,
+)
+from authflow.emulator.ops.user_rules import attribute_map, check_writable
 from authflow.protocol.errors import (
     InvalidParameterError,
     NotAuthorizedError,

@@ -29,15 +29,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from authflow.emulator import triggers as _triggers
-from authflow.emulator.ops._signin import (
+from authflow.emulator.domain import AppClient, Pool, SignInContext, User
+from authflow.emulator.ops.auth import auth_flow, challenge, start_srp
+from authflow.emulator.ops.signin_pipeline import (
     WRONG_PASSWORD,
     answering_user,
     check_startable,
     proceed,
     required_param,
 )
-from authflow.emulator.ops.auth import auth_flow, challenge, start_srp
-from authflow.emulator.state import AppClient, Pool, SignInContext, User
 from authflow.protocol.errors import (
     InvalidLambdaResponseError,
     InvalidParameterError,

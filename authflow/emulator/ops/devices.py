@@ -21,22 +21,22 @@ from typing import TYPE_CHECKING, Any
 
 from authflow import srp
 from authflow.emulator import srp_server
-from authflow.emulator.ops import operation
-from authflow.emulator.ops._devices import DEVICE_NOT_FOUND, device_type, users_device
-from authflow.emulator.ops._signin import (
-    WRONG_PASSWORD,
-    answering_user,
-    proceed,
-    required_param,
-)
-from authflow.emulator.ops.auth import challenge, check_proof, pending_proof
-from authflow.emulator.state import (
+from authflow.emulator.domain import (
     AppClient,
     AuthEventFeedback,
     ChallengeSession,
     PendingSrp,
     Pool,
     SignInContext,
+)
+from authflow.emulator.ops import operation
+from authflow.emulator.ops.auth import challenge, check_proof, pending_proof
+from authflow.emulator.ops.device_rules import DEVICE_NOT_FOUND, device_type, users_device
+from authflow.emulator.ops.signin_pipeline import (
+    WRONG_PASSWORD,
+    answering_user,
+    proceed,
+    required_param,
 )
 from authflow.protocol.errors import (
     DeviceKeyExistsError,

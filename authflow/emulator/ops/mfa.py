@@ -9,8 +9,8 @@ set-up by e-mail, or USER_AUTH's passwordless factor), SMS_OTP (``SMS_OTP_CODE``
 SOFTWARE_TOKEN_MFA (``SOFTWARE_TOKEN_MFA_CODE``, RFC 6238 ±1 step, never the same step twice),
 SELECT_MFA_TYPE (``ANSWER`` one of ``MFAS_CAN_CHOOSE``; ``EMAIL_MFA`` is taken for ``EMAIL_OTP``)
 and MFA_SETUP (after VerifySoftwareToken with the challenge's Session, or ``EMAIL`` to set up
-e-mail MFA, which sends an EMAIL_OTP code to that address first). See :mod:`._mfa` for which
-factor a user gets.
+e-mail MFA, which sends an EMAIL_OTP code to that address first). See :mod:`.mfa_challenges`
+for which factor a user gets.
 """
 
 from __future__ import annotations
@@ -19,17 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from authflow.emulator import totp
 from authflow.emulator.attributes import is_email
-from authflow.emulator.ops import operation
-from authflow.emulator.ops._mfa import (
-    check_session_code,
-    check_totp,
-    code_challenge,
-    factor_challenge,
-)
-from authflow.emulator.ops._signin import answering_user, proceed, required_param
-from authflow.emulator.ops._users import check_unique, mark_verified
-from authflow.emulator.ops.auth import challenge
-from authflow.emulator.state import (
+from authflow.emulator.domain import (
     MFA_FACTORS,
     AppClient,
     ChallengeSession,
@@ -37,6 +27,16 @@ from authflow.emulator.state import (
     SignInContext,
     User,
 )
+from authflow.emulator.ops import operation
+from authflow.emulator.ops.auth import challenge
+from authflow.emulator.ops.mfa_challenges import (
+    check_session_code,
+    check_totp,
+    code_challenge,
+    factor_challenge,
+)
+from authflow.emulator.ops.signin_pipeline import answering_user, proceed, required_param
+from authflow.emulator.ops.user_rules import check_unique, mark_verified
 from authflow.protocol.errors import (
     EnableSoftwareTokenMFAError,
     InvalidParameterError,

@@ -13,8 +13,11 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from authflow.emulator.attributes import STANDARD_ATTRIBUTES, build_schema, check_values
+from authflow.emulator.domain import AppClient, Pool, User
 from authflow.emulator.ops import operation
-from authflow.emulator.ops._users import (
+from authflow.emulator.ops.mfa import mfa_view
+from authflow.emulator.ops.signup import pre_sign_up
+from authflow.emulator.ops.user_rules import (
     attribute_map,
     check_unique,
     mark_verified,
@@ -22,10 +25,7 @@ from authflow.emulator.ops._users import (
     recovery_attribute,
     user_type,
 )
-from authflow.emulator.ops.mfa import mfa_view
-from authflow.emulator.ops.signup import pre_sign_up
 from authflow.emulator.passwords import PasswordPolicy, new_temporary_password
-from authflow.emulator.state import AppClient, Pool, User
 from authflow.protocol.errors import (
     InvalidParameterError,
     NotAuthorizedError,

@@ -14,8 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from authflow.emulator import triggers as _triggers
+from authflow.emulator.domain import AppClient, Pool, User
 from authflow.emulator.ops import operation
-from authflow.emulator.ops._users import (
+from authflow.emulator.ops.user_rules import (
     attribute_map,
     check_writable,
     delivery_attribute,
@@ -25,7 +26,6 @@ from authflow.emulator.ops._users import (
     recovery_attribute,
     require_attributes,
 )
-from authflow.emulator.state import AppClient, Pool, User
 from authflow.protocol.errors import (
     CodeMismatchError,
     InvalidLambdaResponseError,

@@ -27,14 +27,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from authflow.emulator.domain import AppClient, Pool, SignInContext, User
 from authflow.emulator.ops import operation
-from authflow.emulator.ops._mfa import code_challenge
-from authflow.emulator.ops._signin import (
-    answering_user,
-    check_startable,
-    proceed,
-    required_param,
-)
 from authflow.emulator.ops.auth import (
     auth_flow,
     challenge,
@@ -42,7 +36,13 @@ from authflow.emulator.ops.auth import (
     checked_user,
     start_srp,
 )
-from authflow.emulator.state import AppClient, Pool, SignInContext, User
+from authflow.emulator.ops.mfa_challenges import code_challenge
+from authflow.emulator.ops.signin_pipeline import (
+    answering_user,
+    check_startable,
+    proceed,
+    required_param,
+)
 from authflow.protocol.errors import (
     FeatureUnavailableInTierError,
     InvalidParameterError,

@@ -24,7 +24,7 @@ import hmac
 from typing import TYPE_CHECKING, Any
 
 from authflow.emulator import totp
-from authflow.emulator.state import AppClient, ChallengeSession, Pool, SignInContext, User
+from authflow.emulator.domain import AppClient, ChallengeSession, Pool, SignInContext, User
 from authflow.protocol.errors import CodeMismatchError, ExpiredCodeError
 
 if TYPE_CHECKING:

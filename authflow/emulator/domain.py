@@ -1,4 +1,4 @@
-"""The emulator's in-memory state: pools, app clients, users, codes, token families, sessions,
+"""The emulator's domain model: pools, app clients, users, codes, token families, sessions,
 devices.
 
 Plain mutable records; the operations in :mod:`authflow.emulator.ops` change them under the core's
@@ -14,8 +14,8 @@ from typing import Any
 import attrs
 
 from authflow.emulator.attributes import SchemaAttribute
+from authflow.emulator.jwt import SigningKey
 from authflow.emulator.passwords import PasswordPolicy, StoredPassword
-from authflow.emulator.tokens import SigningKey
 from authflow.emulator.triggers import Triggers
 from authflow.protocol.endpoints import pool_name_from_pool_id
 from authflow.srp import ServerEphemeral

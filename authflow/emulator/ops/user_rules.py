@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from authflow.emulator.attributes import check_values, is_email, is_phone, mask_destination
-from authflow.emulator.state import AppClient, Pool, User
+from authflow.emulator.domain import AppClient, Pool, User
 from authflow.protocol.errors import (
     AliasExistsError,
     InvalidParameterError,

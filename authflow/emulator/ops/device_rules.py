@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from authflow.emulator.state import AppClient, Device, Pool, SignInContext, User
+from authflow.emulator.domain import AppClient, Device, Pool, SignInContext, User
 from authflow.protocol.errors import ResourceNotFoundError
 
 if TYPE_CHECKING:

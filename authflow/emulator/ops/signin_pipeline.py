@@ -14,7 +14,7 @@ a ConfirmSignUp Session), :func:`proceed` decides what comes next, in Cognito's 
 4. device authentication (DEVICE_SRP_AUTH → DEVICE_PASSWORD_VERIFIER) for a presented device;
 5. tokens, with NewDeviceMetadata when the pool tracks devices and none was presented.
 
-Each challenge carries the :class:`~authflow.emulator.state.SignInContext` in its session; every
+Each challenge carries the :class:`~authflow.emulator.domain.SignInContext` in its session; every
 answer goes through :func:`answering_user` (USERNAME, SECRET_HASH, DEVICE_KEY) and, once
 accepted, spends its session.
 """
@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from authflow.emulator.ops import _devices, _mfa
-from authflow.emulator.state import AppClient, ChallengeSession, Pool, SignInContext, User
+from authflow.emulator.domain import AppClient, ChallengeSession, Pool, SignInContext, User
+from authflow.emulator.ops import device_rules, mfa_challenges
 from authflow.protocol.errors import (
     InvalidParameterError,
     NotAuthorizedError,
@@ -139,13 +139,13 @@ def proceed(
                 "Temporary password has expired and must be reset by an administrator."
             )
         return new_password_required(core, pool, client, user, ctx)
-    device = _devices.presented_device(pool, user, ctx.device_key)
+    device = device_rules.presented_device(pool, user, ctx.device_key)
     if _mfa_applies(pool, ctx, device):
-        challenge = _mfa.mfa_challenge(core, pool, client, user, ctx)
+        challenge = mfa_challenges.mfa_challenge(core, pool, client, user, ctx)
         if challenge is not None:
             return challenge
     if device is not None and not ctx.device_done:
-        return _devices.device_srp_challenge(core, pool, client, user, ctx, device)
+        return device_rules.device_srp_challenge(core, pool, client, user, ctx, device)
     return _finish(core, pool, client, user, device)
 
 
@@ -157,7 +157,7 @@ def _finish(
         device.last_authenticated = core.now()
         device_key: str | None = device.key
     elif pool.device_configuration is not None:
-        issued = _devices.new_device(core, pool, user)
+        issued = device_rules.new_device(core, pool, user)
         metadata = {"DeviceKey": issued.key, "DeviceGroupKey": issued.group_key}
         device_key = issued.key
     else:
