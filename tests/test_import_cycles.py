@@ -23,6 +23,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "authflow"
 
@@ -124,11 +126,11 @@ def one_cycle(graph: dict[str, set[str]], component: list[str]) -> list[str]:
         following = []
         for node in frontier:
             for child in sorted(graph[node] & members):
-                if child == start:
+                if child == start:  # back at the start: walk the path back from node
                     path = [node]
                     while path[-1] != start:
                         path.append(previous[path[-1]])
-                    return [start, *reversed(path[:-1]), start] if node != start else [start, start]
+                    return [*reversed(path), start]
                 if child not in previous:
                     previous[child] = node
                     following.append(child)
@@ -136,21 +138,50 @@ def one_cycle(graph: dict[str, set[str]], component: list[str]) -> list[str]:
     raise AssertionError(f"{component} is not strongly connected")
 
 
-def test_the_graph_reader_sees_every_kind_of_import() -> None:
+def test_the_graph_reader_sees_every_kind_of_import(tmp_path: Path) -> None:
+    source = tmp_path / "mod.py"
+    source.write_text(
+        "from __future__ import annotations\n"
+        "from typing import TYPE_CHECKING\n"
+        "import os\n"
+        "import authflow.a.b\n"
+        "from authflow.a import c, some_name\n"
+        "if TYPE_CHECKING:\n"
+        "    from authflow.d import Thing\n"
+        "def later() -> None:\n"
+        "    from authflow.g import h\n",
+        encoding="utf-8",
+    )
+    known = {"authflow.a", "authflow.a.b", "authflow.a.c", "authflow.d", "authflow.g", "authflow.x"}
+    assert imported_modules(source, known) == {
+        "authflow.a.b",  # import of a module
+        "authflow.a.c",  # from-import of a submodule
+        "authflow.a",  # from-import of a name
+        "authflow.d",  # under TYPE_CHECKING
+        "authflow.g",  # inside a function
+    }
+    relative = tmp_path / "rel.py"
+    relative.write_text("from . import sibling\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="relative import"):
+        imported_modules(relative, known)
+
+
+def test_module_names_and_package_edges() -> None:
+    assert module_name(PKG / "emulator" / "ops" / "__init__.py") == "authflow.emulator.ops"
+    assert module_name(PKG / "emulator" / "core.py") == "authflow.emulator.core"
     graph = import_graph()
-    # A from-import of a submodule is an edge to the submodule, of a name to its module.
-    assert "authflow.emulator" in graph and "authflow.protocol.errors" in graph
+    # A package __init__ importing its own submodules is an edge like any other.
     assert "authflow.protocol.errors" in graph["authflow.protocol"]
-    # A TYPE_CHECKING-only import is an edge: flows/base imports transport for types only.
-    assert any(m.startswith("authflow.") for m in graph["authflow.flows.base"])
 
 
 def test_cycle_finder_reports_a_cycle() -> None:
-    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e"} - {"e"}}
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": set()}
     (component,) = list(strongly_connected(graph))
     assert component == ["a", "b", "c"]
     assert one_cycle(graph, component) == ["a", "b", "c", "a"]
     assert list(strongly_connected({"x": {"y"}, "y": set()})) == []
+    two = {"p": {"q"}, "q": {"p"}, "r": {"s"}, "s": {"r"}}
+    assert sorted(strongly_connected(two)) == [["p", "q"], ["r", "s"]]
 
 
 def test_authflow_import_graph_is_acyclic() -> None:
