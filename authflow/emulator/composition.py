@@ -25,12 +25,12 @@ from authflow.emulator.ops import (
     user_auth,
     user_pools,
 )
-from authflow.emulator.ops.sign_in_router import SignInRouter
+from authflow.emulator.ops.signin_router import SignInRouter
 
-__all__ = ["build_dispatcher", "build_sign_in_router"]
+__all__ = ["build_dispatcher", "build_signin_router"]
 
 
-def build_sign_in_router() -> SignInRouter:
+def build_signin_router() -> SignInRouter:
     """The InitiateAuth flows and RespondToAuthChallenge challenges, each with its handler."""
     router = SignInRouter()
     router.register_initiate_auth("USER_PASSWORD_AUTH", password_auth.start_password_auth)
@@ -57,8 +57,8 @@ def build_sign_in_router() -> SignInRouter:
 
 def build_dispatcher(sign_in: SignInRouter | None = None) -> Dispatcher:
     """Every operation with its handler; sign-in goes through ``sign_in`` (default:
-    :func:`build_sign_in_router`)."""
-    sign_in = sign_in if sign_in is not None else build_sign_in_router()
+    :func:`build_signin_router`)."""
+    sign_in = sign_in if sign_in is not None else build_signin_router()
     d = Dispatcher()
     # Sign-in and tokens.
     d.register("InitiateAuth", sign_in.initiate_auth)

@@ -3,7 +3,7 @@ nothing on import (:mod:`authflow.emulator.composition` wires them up).
 
 Operations and sign-in steps:
 
-* :mod:`.sign_in_router` — InitiateAuth / RespondToAuthChallenge, routed by AuthFlow and
+* :mod:`.signin_router` — InitiateAuth / RespondToAuthChallenge, routed by AuthFlow and
   ChallengeName; :mod:`.password_auth` (USER_PASSWORD_AUTH), :mod:`.srp_auth` (USER_SRP_AUTH,
   PASSWORD_VERIFIER), :mod:`.refresh` (REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken),
   :mod:`.new_password` (NEW_PASSWORD_REQUIRED), :mod:`.custom` (CUSTOM_AUTH and its triggers),
