@@ -1,4 +1,4 @@
-"""Generate ``authflow/emulator/_model.py`` from the botocore service model of ``cognito-idp``.
+"""Generate ``authflow/emulator/_service_model.py`` from botocore's ``cognito-idp`` service model.
 
 The emulator validates requests the way the service's Coral layer does (required members, lengths,
 ranges, enums, patterns), so it needs the model's constraints at run time without depending on
@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-TARGET = Path(__file__).resolve().parent.parent / "authflow" / "emulator" / "_model.py"
+TARGET = Path(__file__).resolve().parent.parent / "authflow" / "emulator" / "_service_model.py"
 
 
 def render() -> str:
-    """Return the text of ``_model.py`` for the installed botocore."""
+    """Return the text of ``_service_model.py`` for the installed botocore."""
     import botocore
     import botocore.session
 

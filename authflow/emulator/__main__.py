@@ -18,7 +18,7 @@ from authflow.emulator.server import Emulator
 
 __all__ = ["DEFAULT_AUTH_FLOWS", "main_emulator", "serve"]
 
-#: Flows the default app client allows (everything part 1 serves, plus custom auth).
+#: Flows the default app client allows: password, SRP, refresh and custom auth.
 DEFAULT_AUTH_FLOWS = [
     "ALLOW_USER_SRP_AUTH",
     "ALLOW_USER_PASSWORD_AUTH",

@@ -1,4 +1,5 @@
-"""The vocabulary the generated input model (:mod:`authflow.emulator._model`) is written in."""
+"""The vocabulary the generated input model (:mod:`authflow.emulator._service_model`) is
+written in."""
 
 from __future__ import annotations
 

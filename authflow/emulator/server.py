@@ -62,9 +62,8 @@ class Emulator:
     ) -> None:
         self.host = host
         self.port = port
-        self.core = EmulatorCore(
-            clock=clock, randbytes=randbytes, region=region, config=config, fault_seed=fault_seed
-        )
+        self.core = EmulatorCore(clock=clock, randbytes=randbytes, region=region, config=config)
+        self._faults = Faults(fault_seed)
         self._runner: web.AppRunner | None = None
         self._executor: ThreadPoolExecutor | None = None
 
@@ -82,8 +81,9 @@ class Emulator:
 
     @property
     def faults(self) -> Faults:
-        """The fault rules applied to Cognito requests over HTTP."""
-        return self.core.faults
+        """The fault rules applied to Cognito requests over HTTP (the web layer's; a direct
+        :meth:`handle` call meets none)."""
+        return self._faults
 
     @property
     def region(self) -> str:
@@ -95,7 +95,7 @@ class Emulator:
         if self._runner is not None:
             return
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="authflow-emulator")
-        runner = web.AppRunner(build_app(self.core, self._executor), access_log=None)
+        runner = web.AppRunner(build_app(self.core, self._faults, self._executor), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
         try:

@@ -46,7 +46,7 @@ def fake_identity(secret: bytes, pool_name: str, username: str) -> tuple[str, by
     """A stable simulated identity for an unknown ``username``: (USER_ID_FOR_SRP, salt, v).
 
     Derived from a per-pool secret, so repeated attempts for the same name see the same salt and
-    user id, like a real user's (protocol.md §3.3)."""
+    user id, like a real user's (docs/protocol-notes.md §3.3)."""
 
     def derive(label: str) -> bytes:
         return hmac.new(secret, f"{label}\0{username}".encode(), hashlib.sha256).digest()

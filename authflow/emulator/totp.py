@@ -1,9 +1,9 @@
 """RFC 6238 TOTP for software-token MFA, on :mod:`pyotp`.
 
 Cognito's SecretCode is a Base32 secret that authenticator apps use with their defaults: SHA-1,
-6 digits, 30-second steps (protocol.md §6). A code is accepted for the current step and one step
-either side (±30 s of clock drift), and never twice: a code whose step is not later than the last
-accepted one is refused, as Cognito refuses a reused software token.
+6 digits, 30-second steps (docs/protocol-notes.md §6). A code is accepted for the current step and
+one step either side (±30 s of clock drift), and never twice: a code whose step is not later than
+the last accepted one is refused, as Cognito refuses a reused software token.
 """
 
 from __future__ import annotations

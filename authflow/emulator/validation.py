@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from authflow.emulator._model import OPERATION_INPUTS, SHAPES
+from authflow.emulator._service_model import OPERATION_INPUTS, SHAPES
 from authflow.emulator._shapes import Shape
 from authflow.protocol.errors import InvalidParameterError, service_error
 

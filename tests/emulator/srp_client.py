@@ -1,5 +1,5 @@
-"""An SRP client written out from the shared vectors' formulas (protocol.md §3.2), independent of
-both ``authflow.srp`` and the emulator: hashlib, hmac and pow only."""
+"""An SRP client written out from the shared vectors' formulas (docs/protocol-notes.md §3.2),
+independent of both ``authflow.srp`` and the emulator: hashlib, hmac and pow only."""
 
 from __future__ import annotations
 

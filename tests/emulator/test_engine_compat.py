@@ -1,6 +1,8 @@
 """authflow's own sign-in engine (AuthClient / SignInFlow) against the emulator over HTTP, through
-every challenge of part 2: the emulator must answer what the engine sends (USER_ID_FOR_SRP as
-USERNAME after SRP, SECRET_HASH over it, DEVICE_KEY on the answers, the MFA_SETUP session chain…).
+every challenge the engine handles (MFA, TOTP and e-mail MFA set-up, custom auth, USER_AUTH choices,
+remembered devices, refresh rotation): the emulator must answer what the engine sends
+(USER_ID_FOR_SRP as USERNAME after SRP, SECRET_HASH over it, DEVICE_KEY on the answers, the
+MFA_SETUP session chain…).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 import botocore
 import pytest
 
-from authflow.emulator._model import OPERATION_INPUTS
+from authflow.emulator._service_model import OPERATION_INPUTS
 from authflow.emulator.validation import java_pattern
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +20,7 @@ def test_table_is_current() -> None:
     assert spec is not None and spec.loader is not None
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
-    current = (ROOT / "authflow" / "emulator" / "_model.py").read_text()
+    current = (ROOT / "authflow" / "emulator" / "_service_model.py").read_text()
     if f"botocore {botocore.__version__};" not in current:
         pytest.skip("table generated from another botocore version")
     assert gen.render() == current, "run: python tools/gen_emulator_model.py"

@@ -10,7 +10,7 @@ from typing import Any
 import pyotp
 import pytest
 
-from authflow.emulator import EmulatorCore, ManualClock
+from authflow.emulator import EmulatorCore, Faults, ManualClock
 from authflow.protocol.errors import NotAuthorizedError
 from authflow.srp import (
     device_password_claim,
@@ -361,7 +361,7 @@ def test_sessions_are_swept() -> None:
     world.clock.advance(181)
     for _ in range(300):
         _user_auth(world, "sw")
-    assert len(world.core.sessions) <= 300
+    assert len(world.core.services.challenges.open_sessions()) <= 300
 
 
 def test_secrets_stay_out_of_reprs() -> None:
@@ -371,10 +371,11 @@ def test_secrets_stay_out_of_reprs() -> None:
     pool = world.core.pools[world.pool.id]
     user = pool.users["st"]
     assert user.totp_secret is not None
-    texts = [repr(user), repr(pool), repr(world.core), repr(world.core.faults)]
-    texts += [repr(s) for s in world.core.sessions.values()]
+    challenges = world.core.services.challenges
+    texts = [repr(user), repr(pool), repr(world.core), repr(Faults())]
+    texts += [repr(s) for s in challenges.open_sessions()]
     texts += [repr(d) for d in pool.devices.values()]
-    texts += [repr(p) for p in world.core.pending_srp.values()]
+    texts += [repr(p) for p in challenges.pending_srp_proofs()]
     joined = "\n".join(texts)
     assert user.totp_secret not in joined
     assert answer()["ChallengeResponses"]["SOFTWARE_TOKEN_MFA_CODE"] not in joined

@@ -191,7 +191,7 @@ async def test_global_sign_out_revokes_every_session(
 
 async def test_scope_is_required(emu: Emulator, raw: Raw, signed_in: dict[str, Any]) -> None:
     pool = signed_in["pool"]
-    key = emu.core.access_key(emu.core.pools[pool.id])
+    key = emu.core.services.tokens.access_key(emu.core.pools[pool.id])
     head, body, _ = signed_in["AccessToken"].split(".")
     claims = {**json.loads(b64d(body)), "scope": "openid"}
     signing_input = f"{head}.{b64e(json.dumps(claims).encode())}"

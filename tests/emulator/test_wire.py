@@ -10,7 +10,6 @@ import aiohttp
 import pytest
 
 from authflow.emulator import Emulator
-from authflow.emulator import ops as emulator_ops
 from authflow.protocol.errors import InternalErrorError
 
 from .conftest import PASSWORD, Raw, make_user
@@ -138,20 +137,18 @@ async def test_nested_member_paths(raw: Raw, app: tuple[str, str]) -> None:
     )
 
 
-async def test_internal_error_is_500(
-    raw: Raw, app: tuple[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def explode(core: Any, body: dict[str, Any]) -> dict[str, Any]:
+async def test_internal_error_is_500(emu: Emulator, raw: Raw, app: tuple[str, str]) -> None:
+    def explode(services: Any, request: Any, body: dict[str, Any]) -> dict[str, Any]:
         raise InternalErrorError("Internal failure.")
 
-    def bug(core: Any, body: dict[str, Any]) -> dict[str, Any]:
+    def bug(services: Any, request: Any, body: dict[str, Any]) -> dict[str, Any]:
         raise KeyError("hunter2-secret")
 
-    monkeypatch.setitem(emulator_ops.OPERATIONS, "GetUser", explode)
+    emu.core.dispatcher.register("GetUser", explode, replace=True)
     status, headers, body = await raw("GetUser", {"AccessToken": "abc"})
     assert (status, body["__type"]) == (500, "InternalErrorException")
     assert headers["x-amzn-ErrorType"] == "InternalErrorException:"
-    monkeypatch.setitem(emulator_ops.OPERATIONS, "GetUser", bug)
+    emu.core.dispatcher.register("GetUser", bug, replace=True)
     status, _, body = await raw("GetUser", {"AccessToken": "abc"})
     assert (status, body["__type"]) == (500, "InternalErrorException")
     assert "hunter2" not in body["message"]

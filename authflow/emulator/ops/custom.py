@@ -24,20 +24,23 @@ triggers with ``userNotFound: true`` and can never be issued tokens.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from authflow.emulator import triggers as _triggers
-from authflow.emulator.ops._signin import (
-    WRONG_PASSWORD,
+from authflow.emulator import triggers
+from authflow.emulator.credentials import WRONG_PASSWORD
+from authflow.emulator.domain import AppClient, Pool, SignInContext, User
+from authflow.emulator.ops.signin_pipeline import (
     answering_user,
     check_startable,
+    device_key_param,
     proceed,
     required_param,
 )
-from authflow.emulator.ops.auth import auth_flow, challenge, start_srp
-from authflow.emulator.state import AppClient, Pool, SignInContext, User
+from authflow.emulator.ops.srp_auth import start_srp
+from authflow.emulator.request_context import RequestContext
+from authflow.emulator.services import Services
 from authflow.protocol.errors import (
     InvalidLambdaResponseError,
     InvalidParameterError,
@@ -45,10 +48,7 @@ from authflow.protocol.errors import (
     UserNotFoundError,
 )
 
-if TYPE_CHECKING:
-    from authflow.emulator.core import EmulatorCore
-
-__all__: list[str] = []
+__all__ = ["answer_custom_challenge", "start_custom_auth"]
 
 _NOT_CONFIGURED = "Custom auth lambda trigger is not configured for the user pool."
 
@@ -62,22 +62,23 @@ class _CustomAuth:
     ctx: SignInContext
     session: list[dict[str, Any]] = attrs.field(factory=list)
     srp_a: str | None = attrs.field(default=None, repr=False)
+    #: ClientMetadata of the request that last advanced this sign-in (InitiateAuth, then each
+    #: CUSTOM_CHALLENGE answer), which the triggers see as ``clientMetadata``.
     client_metadata: dict[str, str] = attrs.field(factory=dict)
 
 
 def _event(
-    core: EmulatorCore,
     pool: Pool,
     client: AppClient,
     state: _CustomAuth,
     source: str,
-    request: dict[str, Any],
-    response: dict[str, Any],
+    event_request: dict[str, Any],
+    event_response: dict[str, Any],
 ) -> dict[str, Any]:
     attributes: dict[str, str] = {}
     if state.user is not None:
         attributes = {**state.user.attributes, "cognito:user_status": state.user.status}
-    return _triggers.event(
+    return triggers.event(
         region=pool.region,
         pool_id=pool.id,
         username=state.user.username if state.user is not None else state.username,
@@ -85,29 +86,28 @@ def _event(
         source=source,
         request={
             "userAttributes": attributes,
-            **request,
+            **event_request,
             "clientMetadata": dict(state.client_metadata),
             "userNotFound": state.user is None,
         },
-        response=response,
+        response=event_response,
     )
 
 
 def _run(pool: Pool, attribute: str, event: dict[str, Any]) -> dict[str, Any]:
     lambda_config = pool.settings.get("LambdaConfig") or {}
-    result = _triggers.invoke(pool.triggers, lambda_config, attribute, event)
+    result = triggers.invoke(pool.triggers, lambda_config, attribute, event)
     if result is None:
         raise InvalidParameterError(_NOT_CONFIGURED)
     return result
 
 
-def _next(core: EmulatorCore, pool: Pool, client: AppClient, state: _CustomAuth) -> dict[str, Any]:
+def _next(svc: Services, pool: Pool, client: AppClient, state: _CustomAuth) -> dict[str, Any]:
     """Ask DefineAuthChallenge what comes next, and do it."""
     define = _run(
         pool,
         "define_auth_challenge",
         _event(
-            core,
             pool,
             client,
             state,
@@ -117,14 +117,14 @@ def _next(core: EmulatorCore, pool: Pool, client: AppClient, state: _CustomAuth)
         ),
     )
     member = "DefineAuthChallenge"
-    fail = _triggers.response_bool(define, "failAuthentication", member)
-    issue = _triggers.response_bool(define, "issueTokens", member)
+    fail = triggers.response_bool(define, "failAuthentication", member)
+    issue = triggers.response_bool(define, "issueTokens", member)
     name = define["response"].get("challengeName")
     if fail or (issue and state.user is None):
         raise NotAuthorizedError(WRONG_PASSWORD)
     if issue:
         assert state.user is not None
-        return proceed(core, pool, client, state.user, state.ctx)
+        return proceed(svc, pool, client, state.user, state.ctx)
     if name == "PASSWORD_VERIFIER":
         if state.srp_a is None:
             raise InvalidLambdaResponseError(
@@ -134,16 +134,16 @@ def _next(core: EmulatorCore, pool: Pool, client: AppClient, state: _CustomAuth)
         srp_a, state.srp_a = state.srp_a, None
         then = functools.partial(_after_password_verifier, state)
         return start_srp(
-            core, pool, client, state.username, srp_a, device_key=state.ctx.device_key, then=then
+            svc, pool, client, state.username, srp_a, device_key=state.ctx.device_key, then=then
         )
     if name == "CUSTOM_CHALLENGE":
-        return _custom_challenge(core, pool, client, state)
+        return _custom_challenge(svc, pool, client, state)
     raise InvalidLambdaResponseError(f"Unrecognizable lambda output from {member}")
 
 
 def _after_password_verifier(
     state: _CustomAuth,
-    core: EmulatorCore,
+    svc: Services,
     pool: Pool,
     client: AppClient,
     user: User,
@@ -153,17 +153,16 @@ def _after_password_verifier(
     state.session.append(
         {"challengeName": "PASSWORD_VERIFIER", "challengeResult": True, "challengeMetadata": ""}
     )
-    return _next(core, pool, client, state)
+    return _next(svc, pool, client, state)
 
 
 def _custom_challenge(
-    core: EmulatorCore, pool: Pool, client: AppClient, state: _CustomAuth
+    svc: Services, pool: Pool, client: AppClient, state: _CustomAuth
 ) -> dict[str, Any]:
     create = _run(
         pool,
         "create_auth_challenge",
         _event(
-            core,
             pool,
             client,
             state,
@@ -177,15 +176,15 @@ def _custom_challenge(
         ),
     )
     member = "CreateAuthChallenge"
-    public = _triggers.response_str_map(create, "publicChallengeParameters", member)
-    private = _triggers.response_str_map(create, "privateChallengeParameters", member)
+    public = triggers.response_str_map(create, "publicChallengeParameters", member)
+    private = triggers.response_str_map(create, "privateChallengeParameters", member)
     metadata = create["response"].get("challengeMetadata") or ""
     if not isinstance(metadata, str):
         raise InvalidLambdaResponseError(f"Unrecognizable lambda output from {member}")
     username = state.user.username if state.user is not None else state.username
     params = {**public}
     params.setdefault("USERNAME", username)
-    token = core.open_session(
+    token = svc.challenges.open(
         pool,
         client,
         username,
@@ -198,29 +197,31 @@ def _custom_challenge(
     return {"ChallengeName": "CUSTOM_CHALLENGE", "Session": token, "ChallengeParameters": params}
 
 
-@auth_flow("CUSTOM_AUTH")
-def _custom_auth(
-    core: EmulatorCore, pool: Pool, client: AppClient, body: dict[str, Any]
+def start_custom_auth(
+    svc: Services, request: RequestContext, pool: Pool, client: AppClient, body: dict[str, Any]
 ) -> dict[str, Any]:
+    """InitiateAuth CUSTOM_AUTH ``{USERNAME[, CHALLENGE_NAME=SRP_A, SRP_A, SECRET_HASH,
+    DEVICE_KEY]}``: DefineAuthChallenge decides what comes first."""
     params = dict(body.get("AuthParameters") or {})
     username = required_param(params, "USERNAME")
-    core.check_secret_hash(client, username, params.get("SECRET_HASH"))
+    svc.credentials.check_secret_hash(client, username, params.get("SECRET_HASH"))
     lambda_config = pool.settings.get("LambdaConfig") or {}
     if pool.triggers.define_auth_challenge is None and not lambda_config.get("DefineAuthChallenge"):
         raise InvalidParameterError(_NOT_CONFIGURED)
-    user = core.find_user(pool, username)
+    user = svc.directory.find_user(pool, username)
     if user is None:
         if not client.prevent_user_existence_errors:
             raise UserNotFoundError("User does not exist.")
     else:
         check_startable(user)
-    device_key = str(params["DEVICE_KEY"]) if params.get("DEVICE_KEY") else None
-    ctx = SignInContext(user.username if user else "", "CUSTOM", device_key=device_key)
+    ctx = SignInContext(
+        user.username if user else "", "CUSTOM", device_key=device_key_param(params)
+    )
     state = _CustomAuth(
         username=username,
         user=user,
         ctx=ctx,
-        client_metadata=dict(core.client_metadata),
+        client_metadata=dict(request.client_metadata),
     )
     if params.get("CHALLENGE_NAME") == "SRP_A":
         state.srp_a = required_param(params, "SRP_A")
@@ -229,33 +230,34 @@ def _custom_auth(
         )
     elif params.get("CHALLENGE_NAME"):
         raise InvalidParameterError("CHALLENGE_NAME must be SRP_A when given.")
-    return _next(core, pool, client, state)
+    return _next(svc, pool, client, state)
 
 
-@challenge("CUSTOM_CHALLENGE")
-def _answer_custom_challenge(
-    core: EmulatorCore,
+def answer_custom_challenge(
+    svc: Services,
+    request: RequestContext,
     pool: Pool,
     client: AppClient,
     session: str | None,
     responses: dict[str, Any],
 ) -> dict[str, Any]:
-    record = core.take_session(session, client, "CUSTOM_CHALLENGE")
+    """RespondToAuthChallenge CUSTOM_CHALLENGE ``{USERNAME, ANSWER[, SECRET_HASH, DEVICE_KEY]}``:
+    VerifyAuthChallengeResponse judges the answer, DefineAuthChallenge decides what follows."""
+    record = svc.challenges.take(session, client, "CUSTOM_CHALLENGE")
     state: _CustomAuth = record.data["custom"]
     if state.user is not None:
-        answering_user(core, pool, client, record, responses)
+        answering_user(svc, pool, client, record, responses)
     else:
         username = required_param(responses, "USERNAME")
-        core.check_secret_hash(client, username, responses.get("SECRET_HASH"))
+        svc.credentials.check_secret_hash(client, username, responses.get("SECRET_HASH"))
     answer = required_param(responses, "ANSWER")
     if responses.get("DEVICE_KEY"):
         state.ctx.device_key = str(responses["DEVICE_KEY"])
-    state.client_metadata = dict(core.client_metadata)
+    state.client_metadata = dict(request.client_metadata)
     verify = _run(
         pool,
         "verify_auth_challenge_response",
         _event(
-            core,
             pool,
             client,
             state,
@@ -267,8 +269,8 @@ def _answer_custom_challenge(
             {"answerCorrect": None},
         ),
     )
-    correct = _triggers.response_bool(verify, "answerCorrect", "VerifyAuthChallengeResponse")
-    core.consume_session(session)
+    correct = triggers.response_bool(verify, "answerCorrect", "VerifyAuthChallengeResponse")
+    svc.challenges.consume(session)
     state.session.append(
         {
             "challengeName": "CUSTOM_CHALLENGE",
@@ -276,4 +278,4 @@ def _answer_custom_challenge(
             "challengeMetadata": record.data.get("metadata") or "",
         }
     )
-    return _next(core, pool, client, state)
+    return _next(svc, pool, client, state)

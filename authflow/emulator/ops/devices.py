@@ -4,7 +4,7 @@ Operations (access-token authorized): ConfirmDevice (stores the SRP verifier;
 ``UserConfirmationNecessary`` is true in opt-in pools, whose devices are remembered only after
 UpdateDeviceStatus ``remembered``), GetDevice, ListDevices (``Limit`` default 60,
 ``PaginationToken``), UpdateDeviceStatus, ForgetDevice. UpdateAuthEventFeedback (authorized by
-pool, user and event id) is accepted and recorded in :attr:`EmulatorCore.auth_event_feedback`.
+pool, user and event id) is accepted and recorded (:mod:`authflow.emulator.auth_events`).
 
 Challenges: DEVICE_SRP_AUTH ``{USERNAME, DEVICE_KEY, SRP_A}`` → DEVICE_PASSWORD_VERIFIER
 (``SALT``, ``SRP_B``, ``SECRET_BLOCK``, ``USERNAME``, ``DEVICE_KEY``) → a real check of the
@@ -17,20 +17,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from authflow import srp
 from authflow.emulator import srp_server
-from authflow.emulator.ops import operation
-from authflow.emulator.ops._devices import DEVICE_NOT_FOUND, device_type, users_device
-from authflow.emulator.ops._signin import (
-    WRONG_PASSWORD,
-    answering_user,
-    proceed,
-    required_param,
-)
-from authflow.emulator.ops.auth import challenge, check_proof, pending_proof
-from authflow.emulator.state import (
+from authflow.emulator.credentials import WRONG_PASSWORD
+from authflow.emulator.domain import (
     AppClient,
     AuthEventFeedback,
     ChallengeSession,
@@ -38,6 +30,11 @@ from authflow.emulator.state import (
     Pool,
     SignInContext,
 )
+from authflow.emulator.ops.device_rules import device_type, remove_device, users_device
+from authflow.emulator.ops.signin_pipeline import answering_user, proceed, required_param
+from authflow.emulator.ops.srp_auth import check_proof, pending_proof
+from authflow.emulator.request_context import RequestContext
+from authflow.emulator.services import Services
 from authflow.protocol.errors import (
     DeviceKeyExistsError,
     InvalidParameterError,
@@ -45,10 +42,16 @@ from authflow.protocol.errors import (
     ResourceNotFoundError,
 )
 
-if TYPE_CHECKING:
-    from authflow.emulator.core import EmulatorCore
-
-__all__: list[str] = []
+__all__ = [
+    "answer_device_password_verifier",
+    "answer_device_srp_auth",
+    "confirm_device",
+    "forget_device",
+    "get_device",
+    "list_devices",
+    "update_auth_event_feedback",
+    "update_device_status",
+]
 
 
 def _b64(value: Any, name: str) -> bytes:
@@ -61,10 +64,9 @@ def _b64(value: Any, name: str) -> bytes:
     return decoded
 
 
-@operation("ConfirmDevice")
-def confirm_device(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def confirm_device(svc: Services, request: RequestContext, body: dict[str, Any]) -> dict[str, Any]:
     """ConfirmDevice: the device from this user's NewDeviceMetadata gets its SRP verifier."""
-    pool, _, user, _ = core.authorize(body["AccessToken"])
+    pool, _, user, _ = svc.tokens.authorize(body["AccessToken"])
     device = users_device(pool, user, body["DeviceKey"], confirmed=False)
     if device.confirmed:
         raise DeviceKeyExistsError("Device key already exists.")
@@ -82,7 +84,7 @@ def confirm_device(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
     device.verifier = verifier
     device.name = body.get("DeviceName") or None
     device.remembered = not opt_in
-    device.modified = core.now()
+    device.modified = svc.now()
     return {"UserConfirmationNecessary": opt_in}
 
 
@@ -93,18 +95,16 @@ def _device_token(body: dict[str, Any]) -> str:
     return str(token)
 
 
-@operation("GetDevice")
-def get_device(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def get_device(svc: Services, request: RequestContext, body: dict[str, Any]) -> dict[str, Any]:
     """GetDevice: one confirmed device of the signed-in user."""
-    pool, _, user, _ = core.authorize(_device_token(body))
+    pool, _, user, _ = svc.tokens.authorize(_device_token(body))
     return {"Device": device_type(users_device(pool, user, body["DeviceKey"]))}
 
 
-@operation("ListDevices")
-def list_devices(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def list_devices(svc: Services, request: RequestContext, body: dict[str, Any]) -> dict[str, Any]:
     """ListDevices: the user's confirmed devices, oldest first, ``Limit`` (1..60, default 60)
     at a time; ``PaginationToken`` continues."""
-    pool, _, user, _ = core.authorize(body["AccessToken"])
+    pool, _, user, _ = svc.tokens.authorize(body["AccessToken"])
     devices = sorted(
         (d for d in pool.devices.values() if d.username == user.username and d.confirmed),
         key=lambda d: (d.created, d.key),
@@ -124,47 +124,46 @@ def list_devices(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-@operation("UpdateDeviceStatus")
-def update_device_status(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def update_device_status(
+    svc: Services, request: RequestContext, body: dict[str, Any]
+) -> dict[str, Any]:
     """UpdateDeviceStatus: ``remembered`` or ``not_remembered``."""
-    pool, _, user, _ = core.authorize(body["AccessToken"])
+    pool, _, user, _ = svc.tokens.authorize(body["AccessToken"])
     device = users_device(pool, user, body["DeviceKey"])
     status = body.get("DeviceRememberedStatus")
     if status not in ("remembered", "not_remembered"):
         raise InvalidParameterError("DeviceRememberedStatus must be remembered or not_remembered.")
     device.remembered = status == "remembered"
-    device.modified = core.now()
+    device.modified = svc.now()
     return {}
 
 
-@operation("ForgetDevice")
-def forget_device(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def forget_device(svc: Services, request: RequestContext, body: dict[str, Any]) -> dict[str, Any]:
     """ForgetDevice: the device is gone; presenting it again gets ``Device does not exist.``"""
-    pool, _, user, _ = core.authorize(_device_token(body))
+    pool, _, user, _ = svc.tokens.authorize(_device_token(body))
     device = users_device(pool, user, body["DeviceKey"], confirmed=False)
-    del pool.devices[device.key]
+    remove_device(pool, device)
     return {}
 
 
-@operation("UpdateAuthEventFeedback")
-def update_auth_event_feedback(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def update_auth_event_feedback(
+    svc: Services, request: RequestContext, body: dict[str, Any]
+) -> dict[str, Any]:
     """UpdateAuthEventFeedback: the event must be one of the user's sign-ins (the ``event_id``
     claim of its tokens); the feedback is recorded. The FeedbackToken (which Cognito mails with
     its risk notifications, never sent here) is not checked."""
-    pool = core.pool(body["UserPoolId"])
-    user = core.require_user(pool, body["Username"])
+    pool = svc.directory.pool(body["UserPoolId"])
+    user = svc.directory.require_user(pool, body["Username"])
     event_id = body["EventId"]
-    if not any(
-        f.event_id == event_id and f.username == user.username for f in pool.families.values()
-    ):
+    if not svc.tokens.is_sign_in_event(pool, user, event_id):
         raise ResourceNotFoundError(f"Authentication event {event_id} does not exist.")
-    core.auth_event_feedback.append(
+    svc.feedback.record(
         AuthEventFeedback(
             pool_id=pool.id,
             username=user.username,
             event_id=event_id,
             value=body["FeedbackValue"],
-            time=core.now(),
+            time=svc.now(),
         )
     )
     return {}
@@ -174,48 +173,45 @@ def update_auth_event_feedback(core: EmulatorCore, body: dict[str, Any]) -> dict
 
 
 def _device_session(
-    core: EmulatorCore, client: AppClient, session: str | None, device_key: str
+    svc: Services, client: AppClient, session: str | None, device_key: str
 ) -> tuple[str, ChallengeSession]:
     """The DEVICE_SRP_AUTH session answered: the one sent, or without one the newest open one
     for this device on this client."""
     if session:
-        return session, core.take_session(session, client, "DEVICE_SRP_AUTH")
-    for token, record in reversed(list(core.sessions.items())):
-        if (
-            record.challenge == "DEVICE_SRP_AUTH"
-            and record.client_id == client.id
-            and record.data.get("device_key") == device_key
-            and core.now() < record.expires_at
-        ):
-            return token, record
-    raise InvalidParameterError("Missing required parameter Session")
+        return session, svc.challenges.take(session, client, "DEVICE_SRP_AUTH")
+    found = svc.challenges.newest_open("DEVICE_SRP_AUTH", client, device_key=device_key)
+    if found is None:
+        raise InvalidParameterError("Missing required parameter Session")
+    return found
 
 
-@challenge("DEVICE_SRP_AUTH")
-def _device_srp_auth(
-    core: EmulatorCore,
+def answer_device_srp_auth(
+    svc: Services,
+    request: RequestContext,
     pool: Pool,
     client: AppClient,
     session: str | None,
     responses: dict[str, Any],
 ) -> dict[str, Any]:
+    """RespondToAuthChallenge DEVICE_SRP_AUTH ``{USERNAME, DEVICE_KEY, SRP_A}`` (the Session
+    may be left out) → DEVICE_PASSWORD_VERIFIER."""
     device_key = required_param(responses, "DEVICE_KEY")
-    token, record = _device_session(core, client, session, device_key)
+    token, record = _device_session(svc, client, session, device_key)
     if record.data.get("device_key") != device_key:
         raise NotAuthorizedError("Invalid session for the user.")
-    user = answering_user(core, pool, client, record, responses)
+    user = answering_user(svc, pool, client, record, responses)
     srp_a = required_param(responses, "SRP_A")
     srp_server.check_a(srp_a)
     device = users_device(pool, user, device_key)
     assert device.verifier is not None and device.salt is not None
     ctx: SignInContext = record.data["ctx"]
-    core.consume_session(token)
-    server = srp_server.new_server(device.verifier, core.randbytes)
-    block = core.randbytes(64)
-    new = core.open_session(
+    svc.challenges.consume(token)
+    server = srp_server.new_server(device.verifier, svc.randomness.randbytes)
+    block = svc.randomness.randbytes(64)
+    new = svc.challenges.open(
         pool, client, user.username, "DEVICE_PASSWORD_VERIFIER", ctx=ctx, device_key=device.key
     )
-    core.add_pending_srp(
+    svc.challenges.add_pending_srp(
         block,
         PendingSrp(
             pool_id=pool.id,
@@ -225,7 +221,7 @@ def _device_srp_auth(
             srp_a=srp_a,
             server=server,
             verifier=device.verifier,
-            expires_at=core.now() + client.auth_session_seconds,
+            expires_at=svc.now() + client.auth_session_seconds,
             context=ctx,
             challenge="DEVICE_PASSWORD_VERIFIER",
             device_key=device.key,
@@ -246,35 +242,35 @@ def _device_srp_auth(
     }
 
 
-@challenge("DEVICE_PASSWORD_VERIFIER")
-def _device_password_verifier(
-    core: EmulatorCore,
+def answer_device_password_verifier(
+    svc: Services,
+    request: RequestContext,
     pool: Pool,
     client: AppClient,
     session: str | None,
     responses: dict[str, Any],
 ) -> dict[str, Any]:
+    """RespondToAuthChallenge DEVICE_PASSWORD_VERIFIER ``{USERNAME, DEVICE_KEY,
+    PASSWORD_CLAIM_SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE, TIMESTAMP}``."""
     username = required_param(responses, "USERNAME")
     device_key = required_param(responses, "DEVICE_KEY")
     required_param(responses, "PASSWORD_CLAIM_SIGNATURE")
     required_param(responses, "TIMESTAMP")
-    core.check_secret_hash(client, username, responses.get("SECRET_HASH"))
+    svc.credentials.check_secret_hash(client, username, responses.get("SECRET_HASH"))
     if session:
-        core.take_session(session, client, "DEVICE_PASSWORD_VERIFIER")
-    pending, block = pending_proof(core, pool, client, responses, "DEVICE_PASSWORD_VERIFIER")
+        svc.challenges.take(session, client, "DEVICE_PASSWORD_VERIFIER")
+    pending, block = pending_proof(svc, pool, client, responses, "DEVICE_PASSWORD_VERIFIER")
     if session and session != pending.session:
         raise NotAuthorizedError("Invalid session for the user.")
-    user = core.find_user(pool, username)
+    user = svc.directory.find_user(pool, username)
     if user is None or user.username != pending.username or device_key != pending.device_key:
         raise NotAuthorizedError(WRONG_PASSWORD)
     if not user.enabled:
         raise NotAuthorizedError("User is disabled.")
-    device = pool.devices.get(device_key)
-    if device is None or not device.confirmed or device.username != user.username:
-        raise ResourceNotFoundError(DEVICE_NOT_FOUND)
+    users_device(pool, user, device_key)
     assert pending.srp_pool_name is not None and pending.context is not None
-    if not check_proof(core, pending, block, responses, pending.srp_pool_name):
+    if not check_proof(svc, pending, block, responses, pending.srp_pool_name):
         raise NotAuthorizedError(WRONG_PASSWORD)
     ctx = pending.context
     ctx.device_done = True
-    return proceed(core, pool, client, user, ctx)
+    return proceed(svc, pool, client, user, ctx)

@@ -11,97 +11,62 @@ through InitiateAuth USER_AUTH.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from authflow.emulator import triggers as _triggers
-from authflow.emulator.ops import operation
-from authflow.emulator.ops._users import (
+from authflow.emulator.domain import AppClient, Pool, User
+from authflow.emulator.ops.user_rules import (
     attribute_map,
     check_writable,
     delivery_attribute,
     fake_delivery,
     mark_verified,
     new_user,
+    pre_sign_up,
     recovery_attribute,
     require_attributes,
 )
-from authflow.emulator.state import AppClient, Pool, User
+from authflow.emulator.request_context import RequestContext
+from authflow.emulator.services import Services
 from authflow.protocol.errors import (
     CodeMismatchError,
-    InvalidLambdaResponseError,
     InvalidParameterError,
     NotAuthorizedError,
     UserNotFoundError,
 )
 
-if TYPE_CHECKING:
-    from authflow.emulator.core import EmulatorCore
-
-__all__ = ["pre_sign_up"]
+__all__ = [
+    "confirm_forgot_password",
+    "confirm_sign_up",
+    "forgot_password",
+    "resend_confirmation_code",
+    "sign_up",
+]
 
 _NOT_FOUND = "Username/client id combination not found."
 
 
 def _sign_up_session(
-    core: EmulatorCore, pool: Pool, client: AppClient, user: User, *, confirmed: bool
+    svc: Services, pool: Pool, client: AppClient, user: User, *, confirmed: bool
 ) -> str:
     """A Session that a later step may present: ConfirmSignUp, or (once ``confirmed``) a
     USER_AUTH sign-in."""
-    return core.open_session(pool, client, user.username, "SIGN_UP", confirmed=confirmed)
+    return svc.challenges.open(pool, client, user.username, "SIGN_UP", confirmed=confirmed)
 
 
-def pre_sign_up(
-    core: EmulatorCore,
-    pool: Pool,
-    client: AppClient | None,
-    user: User,
-    body: dict[str, Any],
-    source: str,
-) -> dict[str, bool]:
-    """Run the PreSignUp trigger for ``user`` (not yet stored); return its response flags
-    ``autoConfirmUser``, ``autoVerifyEmail``, ``autoVerifyPhone`` (all false without one)."""
-    event = _triggers.event(
-        region=pool.region,
-        pool_id=pool.id,
-        username=user.username,
-        client_id=client.id if client else None,
-        source=source,
-        request={
-            "userAttributes": {k: v for k, v in user.attributes.items() if k != "sub"},
-            "validationData": attribute_map(body.get("ValidationData")),
-            "clientMetadata": dict(core.client_metadata),
-        },
-        response={"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False},
-    )
-    lambda_config = pool.settings.get("LambdaConfig") or {}
-    result = _triggers.invoke(pool.triggers, lambda_config, "pre_sign_up", event)
-    flags = {"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False}
-    if result is not None:
-        for name in flags:
-            flags[name] = _triggers.response_bool(result, name, "PreSignUp")
-    for flag, attribute in (("autoVerifyEmail", "email"), ("autoVerifyPhone", "phone_number")):
-        if flags[flag] and not user.attributes.get(attribute):
-            raise InvalidLambdaResponseError(
-                f"PreSignUp set {flag}, but the user has no {attribute} attribute"
-            )
-    return flags
-
-
-def _user_or_none(core: EmulatorCore, client: AppClient, pool: Pool, username: str) -> User | None:
+def _user_or_none(svc: Services, client: AppClient, pool: Pool, username: str) -> User | None:
     """The user, ``None`` for an unknown user under PreventUserExistenceErrors=ENABLED, else
     UserNotFoundException."""
-    user = core.find_user(pool, username)
+    user = svc.directory.find_user(pool, username)
     if user is None and not client.prevent_user_existence_errors:
         raise UserNotFoundError(_NOT_FOUND)
     return user
 
 
-@operation("SignUp")
-def sign_up(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def sign_up(svc: Services, request: RequestContext, body: dict[str, Any]) -> dict[str, Any]:
     """SignUp: UNCONFIRMED user; a code to the auto-verified phone or e-mail (in the outbox)."""
-    client, pool = core.client(body["ClientId"])
+    client, pool = svc.directory.client(body["ClientId"])
     username = body["Username"]
-    core.check_secret_hash(client, username, body.get("SecretHash"))
+    svc.credentials.check_secret_hash(client, username, body.get("SecretHash"))
     if pool.admin_create_user_only:
         raise NotAuthorizedError("SignUp is not permitted for this user pool")
     password = body.get("Password")
@@ -111,7 +76,7 @@ def sign_up(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
     attributes = attribute_map(body.get("UserAttributes"))
     check_writable(client, attributes)
     user = new_user(
-        core,
+        svc,
         pool,
         username,
         attributes,
@@ -121,10 +86,10 @@ def sign_up(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
     require_attributes(pool, user.attributes)
     if password:
         pool.password_policy.enforce(password, wording="did not conform with policy")
-    flags = pre_sign_up(core, pool, client, user, body, "PreSignUp_SignUp")
+    flags = pre_sign_up(request, pool, client, user, body, "PreSignUp_SignUp")
     if password:
-        core.set_password(pool, user, password)
-    pool.users[pool.key(user.username)] = user
+        svc.credentials.set_password(pool, user, password)
+    pool.add_user(user)
     confirmed = flags["autoConfirmUser"]
     if confirmed:
         user.status = "CONFIRMED"
@@ -135,49 +100,49 @@ def sign_up(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {"UserConfirmed": confirmed, "UserSub": user.sub}
     attribute = delivery_attribute(pool, user)
     if attribute is not None and not confirmed:
-        result["CodeDeliveryDetails"] = core.send_code(
+        result["CodeDeliveryDetails"] = svc.codes.send(
             pool,
             user,
             "SIGN_UP",
             attribute,
             client=client,
-            ttl=core.config.sign_up_code_seconds,
+            ttl=svc.config.sign_up_code_seconds,
         )
-    result["Session"] = _sign_up_session(core, pool, client, user, confirmed=confirmed)
+    result["Session"] = _sign_up_session(svc, pool, client, user, confirmed=confirmed)
     return result
 
 
-@operation("ConfirmSignUp")
-def confirm_sign_up(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def confirm_sign_up(svc: Services, request: RequestContext, body: dict[str, Any]) -> dict[str, Any]:
     """ConfirmSignUp: the code is checked (wrong, expired, too many tries); the delivery
     attribute becomes verified; returns a Session for a follow-up USER_AUTH sign-in."""
-    client, pool = core.client(body["ClientId"])
+    client, pool = svc.directory.client(body["ClientId"])
     username = body["Username"]
-    core.check_secret_hash(client, username, body.get("SecretHash"))
-    user = _user_or_none(core, client, pool, username)
+    svc.credentials.check_secret_hash(client, username, body.get("SecretHash"))
+    user = _user_or_none(svc, client, pool, username)
     if user is None:
         raise CodeMismatchError("Invalid verification code provided, please try again.")
     if user.status != "UNCONFIRMED":
         raise NotAuthorizedError(f"User cannot be confirmed. Current status is {user.status}")
-    record = core.check_code(user, "SIGN_UP", body["ConfirmationCode"], consume=False)
+    record = svc.codes.check(user, "SIGN_UP", body["ConfirmationCode"], consume=False)
     if record.attribute:
         mark_verified(
             pool, user, record.attribute, force_alias=bool(body.get("ForceAliasCreation"))
         )
-    del user.codes["SIGN_UP"]
+    svc.codes.discard(user, "SIGN_UP")
     user.status = "CONFIRMED"
-    user.modified = core.now()
-    core.consume_session(body.get("Session"))
-    return {"Session": _sign_up_session(core, pool, client, user, confirmed=True)}
+    user.modified = svc.now()
+    svc.challenges.consume(body.get("Session"))
+    return {"Session": _sign_up_session(svc, pool, client, user, confirmed=True)}
 
 
-@operation("ResendConfirmationCode")
-def resend_confirmation_code(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def resend_confirmation_code(
+    svc: Services, request: RequestContext, body: dict[str, Any]
+) -> dict[str, Any]:
     """ResendConfirmationCode: a new code replaces the previous one."""
-    client, pool = core.client(body["ClientId"])
+    client, pool = svc.directory.client(body["ClientId"])
     username = body["Username"]
-    core.check_secret_hash(client, username, body.get("SecretHash"))
-    user = _user_or_none(core, client, pool, username)
+    svc.credentials.check_secret_hash(client, username, body.get("SecretHash"))
+    user = _user_or_none(svc, client, pool, username)
     if user is None:
         return {"CodeDeliveryDetails": fake_delivery(username)}
     if user.status != "UNCONFIRMED":
@@ -185,19 +150,18 @@ def resend_confirmation_code(core: EmulatorCore, body: dict[str, Any]) -> dict[s
     attribute = delivery_attribute(pool, user)
     if attribute is None:
         raise InvalidParameterError("Cannot resend codes. Auto verification not turned on.")
-    details = core.send_code(
-        pool, user, "SIGN_UP", attribute, client=client, ttl=core.config.sign_up_code_seconds
+    details = svc.codes.send(
+        pool, user, "SIGN_UP", attribute, client=client, ttl=svc.config.sign_up_code_seconds
     )
     return {"CodeDeliveryDetails": details}
 
 
-@operation("ForgotPassword")
-def forgot_password(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def forgot_password(svc: Services, request: RequestContext, body: dict[str, Any]) -> dict[str, Any]:
     """ForgotPassword: a reset code to the verified phone or e-mail (AccountRecoverySetting)."""
-    client, pool = core.client(body["ClientId"])
+    client, pool = svc.directory.client(body["ClientId"])
     username = body["Username"]
-    core.check_secret_hash(client, username, body.get("SecretHash"))
-    user = _user_or_none(core, client, pool, username)
+    svc.credentials.check_secret_hash(client, username, body.get("SecretHash"))
+    user = _user_or_none(svc, client, pool, username)
     if user is None:
         return {"CodeDeliveryDetails": fake_delivery(username)}
     if not user.enabled:
@@ -208,33 +172,34 @@ def forgot_password(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
             "Cannot reset password for the user as there is no registered/verified email or "
             "phone_number"
         )
-    details = core.send_code(
+    details = svc.codes.send(
         pool,
         user,
         "FORGOT_PASSWORD",
         attribute,
         client=client,
-        ttl=core.config.reset_code_seconds,
+        ttl=svc.config.reset_code_seconds,
     )
     return {"CodeDeliveryDetails": details}
 
 
-@operation("ConfirmForgotPassword")
-def confirm_forgot_password(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def confirm_forgot_password(
+    svc: Services, request: RequestContext, body: dict[str, Any]
+) -> dict[str, Any]:
     """ConfirmForgotPassword: code checked first, then the policy; the code survives a policy
     failure so the user can pick another password."""
-    client, pool = core.client(body["ClientId"])
+    client, pool = svc.directory.client(body["ClientId"])
     username = body["Username"]
-    core.check_secret_hash(client, username, body.get("SecretHash"))
-    user = _user_or_none(core, client, pool, username)
+    svc.credentials.check_secret_hash(client, username, body.get("SecretHash"))
+    user = _user_or_none(svc, client, pool, username)
     if user is None:
         raise CodeMismatchError("Invalid verification code provided, please try again.")
-    core.check_code(user, "FORGOT_PASSWORD", body["ConfirmationCode"], consume=False)
+    svc.codes.check(user, "FORGOT_PASSWORD", body["ConfirmationCode"], consume=False)
     password = body["Password"]
     pool.password_policy.enforce(password)
-    del user.codes["FORGOT_PASSWORD"]
-    core.set_password(pool, user, password)
-    core.record_success(user)
+    svc.codes.discard(user, "FORGOT_PASSWORD")
+    svc.credentials.set_password(pool, user, password)
+    svc.credentials.record_success(user)
     if user.status in ("RESET_REQUIRED", "FORCE_CHANGE_PASSWORD"):
         user.status = "CONFIRMED"
         user.temporary_password_expires = None

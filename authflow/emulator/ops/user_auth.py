@@ -25,24 +25,22 @@ ListWebAuthnCredentials an empty list, DeleteWebAuthnCredential ResourceNotFound
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from authflow.emulator.ops import operation
-from authflow.emulator.ops._mfa import code_challenge
-from authflow.emulator.ops._signin import (
+from authflow.emulator.challenge_sessions import json_parameter
+from authflow.emulator.domain import AppClient, Pool, SignInContext, User
+from authflow.emulator.ops.mfa_challenges import code_challenge
+from authflow.emulator.ops.signin_pipeline import (
     answering_user,
     check_startable,
+    checked_user,
+    device_key_param,
     proceed,
     required_param,
 )
-from authflow.emulator.ops.auth import (
-    auth_flow,
-    challenge,
-    check_password,
-    checked_user,
-    start_srp,
-)
-from authflow.emulator.state import AppClient, Pool, SignInContext, User
+from authflow.emulator.ops.srp_auth import start_srp
+from authflow.emulator.request_context import RequestContext
+from authflow.emulator.services import Services
 from authflow.protocol.errors import (
     FeatureUnavailableInTierError,
     InvalidParameterError,
@@ -53,10 +51,15 @@ from authflow.protocol.errors import (
     WebAuthnNotEnabledError,
 )
 
-if TYPE_CHECKING:
-    from authflow.emulator.core import EmulatorCore
-
-__all__ = ["available_challenges"]
+__all__ = [
+    "answer_select_challenge",
+    "available_challenges",
+    "delete_web_authn_credential",
+    "get_user_auth_factors",
+    "list_web_authn_credentials",
+    "start_user_auth",
+    "web_authn_registration",
+]
 
 _CHOICES = ("PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
 _OTP_ATTRIBUTE = {"EMAIL_OTP": "email", "SMS_OTP": "phone_number"}
@@ -88,7 +91,7 @@ def _web_authn() -> WebAuthnNotEnabledError:
 
 
 def _start(
-    core: EmulatorCore,
+    svc: Services,
     pool: Pool,
     client: AppClient,
     username: str,
@@ -99,18 +102,18 @@ def _start(
     """Begin first factor ``choice`` (already known to be available)."""
     if choice == "PASSWORD":
         password = required_param(params, "PASSWORD")
-        user = checked_user(core, client, pool, username)
-        check_password(core, user, password)
+        user = checked_user(svc, client, pool, username)
+        svc.credentials.check_password(user, password)
         ctx = SignInContext(user.username, "PASSWORD", device_key=device_key)
-        return proceed(core, pool, client, user, ctx)
+        return proceed(svc, pool, client, user, ctx)
     if choice == "PASSWORD_SRP":
         srp_a = required_param(params, "SRP_A")
-        return start_srp(core, pool, client, username, srp_a, device_key=device_key)
-    user = checked_user(core, client, pool, username)
+        return start_srp(svc, pool, client, username, srp_a, device_key=device_key)
+    user = checked_user(svc, client, pool, username)
     check_startable(user)
     ctx = SignInContext(user.username, "OTP", device_key=device_key)
     return code_challenge(
-        core,
+        svc,
         pool,
         client,
         user,
@@ -123,15 +126,15 @@ def _start(
 
 
 def _after_sign_up(
-    core: EmulatorCore,
+    svc: Services,
     pool: Pool,
     client: AppClient,
     username: str,
     session: str,
     device_key: str | None,
 ) -> dict[str, Any]:
-    record = core.take_session(session, client, "SIGN_UP")
-    user = core.find_user(pool, username)
+    record = svc.challenges.take(session, client, "SIGN_UP")
+    user = svc.directory.find_user(pool, username)
     if user is None or user.username != record.username:
         raise NotAuthorizedError("Invalid session for the user.")
     if user.status == "UNCONFIRMED":
@@ -139,43 +142,44 @@ def _after_sign_up(
     if not record.data.get("confirmed"):
         raise NotAuthorizedError("Invalid session for the user.")
     check_startable(user)
-    core.consume_session(session)
+    svc.challenges.consume(session)
     ctx = SignInContext(user.username, "SIGN_UP", device_key=device_key)
-    return proceed(core, pool, client, user, ctx)
+    return proceed(svc, pool, client, user, ctx)
 
 
-@auth_flow("USER_AUTH")
-def _user_auth(
-    core: EmulatorCore, pool: Pool, client: AppClient, body: dict[str, Any]
+def start_user_auth(
+    svc: Services, request: RequestContext, pool: Pool, client: AppClient, body: dict[str, Any]
 ) -> dict[str, Any]:
+    """InitiateAuth USER_AUTH ``{USERNAME[, PREFERRED_CHALLENGE, PASSWORD | SRP_A, SECRET_HASH,
+    DEVICE_KEY]}`` (or ``{USERNAME}`` with a sign-up Session)."""
     if pool.settings.get("UserPoolTier") == "LITE":
         raise FeatureUnavailableInTierError(
             "Choice-based sign-in (USER_AUTH) needs the Essentials or Plus feature plan."
         )
     params = dict(body.get("AuthParameters") or {})
     username = required_param(params, "USERNAME")
-    core.check_secret_hash(client, username, params.get("SECRET_HASH"))
-    device_key = str(params["DEVICE_KEY"]) if params.get("DEVICE_KEY") else None
+    svc.credentials.check_secret_hash(client, username, params.get("SECRET_HASH"))
+    device_key = device_key_param(params)
     if body.get("Session"):
-        return _after_sign_up(core, pool, client, username, body["Session"], device_key)
+        return _after_sign_up(svc, pool, client, username, body["Session"], device_key)
     preferred = params.get("PREFERRED_CHALLENGE")
     if preferred is not None and preferred not in _CHOICES:
         raise InvalidParameterError(f"PREFERRED_CHALLENGE must be one of {', '.join(_CHOICES)}")
     if preferred == "WEB_AUTHN":
         raise _web_authn()
-    user = core.find_user(pool, username)
+    user = svc.directory.find_user(pool, username)
     if user is None and not client.prevent_user_existence_errors:
         raise UserNotFoundError("User does not exist.")
     if user is not None and not user.enabled:
         raise NotAuthorizedError("User is disabled.")
     available = available_challenges(pool, user)
     if preferred in available:
-        return _start(core, pool, client, username, str(preferred), params, device_key)
+        return _start(svc, pool, client, username, str(preferred), params, device_key)
     if not available:
         raise InvalidParameterError("The user has no sign-in method that this user pool allows.")
     internal = user.username if user is not None else ""
     ctx = SignInContext(internal, "PASSWORD", device_key=device_key)
-    token = core.open_session(
+    token = svc.challenges.open(
         pool, client, internal, "SELECT_CHALLENGE", ctx=ctx, available=available, typed=username
     )
     return {
@@ -186,21 +190,22 @@ def _user_auth(
     }
 
 
-@challenge("SELECT_CHALLENGE")
-def _select_challenge(
-    core: EmulatorCore,
+def answer_select_challenge(
+    svc: Services,
+    request: RequestContext,
     pool: Pool,
     client: AppClient,
     session: str | None,
     responses: dict[str, Any],
 ) -> dict[str, Any]:
-    record = core.take_session(session, client, "SELECT_CHALLENGE")
+    """RespondToAuthChallenge SELECT_CHALLENGE ``{USERNAME, ANSWER[, PASSWORD | SRP_A]}``."""
+    record = svc.challenges.take(session, client, "SELECT_CHALLENGE")
     if record.username:
-        user = answering_user(core, pool, client, record, responses)
+        user = answering_user(svc, pool, client, record, responses)
         username = user.username
     else:  # the simulated choice of an unknown user (PreventUserExistenceErrors=ENABLED)
         username = required_param(responses, "USERNAME")
-        core.check_secret_hash(client, username, responses.get("SECRET_HASH"))
+        svc.credentials.check_secret_hash(client, username, responses.get("SECRET_HASH"))
         username = str(record.data.get("typed") or username)
     answer = required_param(responses, "ANSWER")
     if answer == "WEB_AUTHN":
@@ -208,19 +213,20 @@ def _select_challenge(
     available = list(record.data.get("available") or ())
     if answer not in available:
         raise InvalidParameterError(
-            f"Invalid ANSWER for SELECT_CHALLENGE; choose one of {core.json_string(available)}"
+            f"Invalid ANSWER for SELECT_CHALLENGE; choose one of {json_parameter(available)}"
         )
     ctx: SignInContext = record.data["ctx"]
-    result = _start(core, pool, client, username, answer, responses, ctx.device_key)
-    core.consume_session(session)
+    result = _start(svc, pool, client, username, answer, responses, ctx.device_key)
+    svc.challenges.consume(session)
     return result
 
 
-@operation("GetUserAuthFactors")
-def get_user_auth_factors(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def get_user_auth_factors(
+    svc: Services, request: RequestContext, body: dict[str, Any]
+) -> dict[str, Any]:
     """GetUserAuthFactors: the MFA settings and ConfiguredUserAuthFactors (PASSWORD, EMAIL_OTP /
     SMS_OTP for a verified address the pool allows as a first factor, SOFTWARE_TOKEN)."""
-    pool, _, user, _ = core.authorize(body["AccessToken"])
+    pool, _, user, _ = svc.tokens.authorize(body["AccessToken"])
     factors = []
     if user.password is not None:
         factors.append("PASSWORD")
@@ -241,23 +247,25 @@ def get_user_auth_factors(core: EmulatorCore, body: dict[str, Any]) -> dict[str,
     return result
 
 
-@operation("StartWebAuthnRegistration")
-@operation("CompleteWebAuthnRegistration")
-def web_authn_registration(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def web_authn_registration(
+    svc: Services, request: RequestContext, body: dict[str, Any]
+) -> dict[str, Any]:
     """Passkey registration: WebAuthnNotEnabledException (not emulated)."""
-    core.authorize(body["AccessToken"])
+    svc.tokens.authorize(body["AccessToken"])
     raise WebAuthnNotEnabledError("Passkeys (WebAuthn) are not supported by the authflow emulator.")
 
 
-@operation("ListWebAuthnCredentials")
-def list_web_authn_credentials(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def list_web_authn_credentials(
+    svc: Services, request: RequestContext, body: dict[str, Any]
+) -> dict[str, Any]:
     """ListWebAuthnCredentials: always empty (passkeys are not emulated)."""
-    core.authorize(body["AccessToken"])
+    svc.tokens.authorize(body["AccessToken"])
     return {"Credentials": []}
 
 
-@operation("DeleteWebAuthnCredential")
-def delete_web_authn_credential(core: EmulatorCore, body: dict[str, Any]) -> dict[str, Any]:
+def delete_web_authn_credential(
+    svc: Services, request: RequestContext, body: dict[str, Any]
+) -> dict[str, Any]:
     """DeleteWebAuthnCredential: no credential exists here."""
-    core.authorize(body["AccessToken"])
+    svc.tokens.authorize(body["AccessToken"])
     raise ResourceNotFoundError("Credential does not exist.")

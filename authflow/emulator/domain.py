@@ -1,9 +1,9 @@
-"""The emulator's in-memory state: pools, app clients, users, codes, token families, sessions,
+"""The emulator's domain model: pools, app clients, users, codes, token families, sessions,
 devices.
 
-Plain mutable records; the operations in :mod:`authflow.emulator.ops` change them under the core's
-lock. Secrets (passwords, codes, client secrets, TOTP secrets, device verifiers, refresh-token
-digests) are excluded from reprs.
+Plain mutable records; the collaborators (:mod:`authflow.emulator.services`) and the operations in
+:mod:`authflow.emulator.ops` change them under the core's lock. Secrets (passwords, codes, client
+secrets, TOTP secrets, device verifiers, refresh-token digests) are excluded from reprs.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 import attrs
 
 from authflow.emulator.attributes import SchemaAttribute
+from authflow.emulator.jwt import SigningKey
 from authflow.emulator.passwords import PasswordPolicy, StoredPassword
-from authflow.emulator.tokens import SigningKey
 from authflow.emulator.triggers import Triggers
 from authflow.protocol.endpoints import pool_name_from_pool_id
 from authflow.srp import ServerEphemeral
@@ -292,7 +292,7 @@ class PendingSrp:
     #: For a device proof: the device key (SRP user id) and group key (SRP pool name).
     device_key: str | None = None
     srp_pool_name: str | None = None
-    #: What runs once the proof passes, ``(core, pool, client, user, context) -> response``
+    #: What runs once the proof passes, ``(services, pool, client, user, context) -> response``
     #: (``None``: the sign-in pipeline; custom auth asks its triggers again).
     then: Callable[..., dict[str, Any]] | None = attrs.field(default=None, repr=False)
     #: The challenge Session issued with this proof, consumed with it.
@@ -398,3 +398,17 @@ class Pool:
     def key(self, username: str) -> str:
         """The dictionary key for ``username`` under the pool's case rule."""
         return username if self.case_sensitive else username.casefold()
+
+    def user(self, username: str) -> User | None:
+        """The user whose internal ``username`` this is (under the pool's case rule), if any;
+        no alias or ``sub`` lookup (see :meth:`Directory.find_user
+        <authflow.emulator.directory.Directory.find_user>` for that)."""
+        return self.users.get(self.key(username))
+
+    def add_user(self, user: User) -> None:
+        """Store ``user`` under its internal username."""
+        self.users[self.key(user.username)] = user
+
+    def remove_user(self, user: User) -> None:
+        """Forget ``user`` (its tokens are the token service's business)."""
+        self.users.pop(self.key(user.username), None)

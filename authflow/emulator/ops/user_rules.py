@@ -1,30 +1,35 @@
-"""User rules shared by several operations: usernames, attributes, verification, wire views."""
+"""User rules shared by several operations: usernames, attributes, verification, the PreSignUp
+trigger, wire views."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from authflow.emulator import triggers
 from authflow.emulator.attributes import check_values, is_email, is_phone, mask_destination
-from authflow.emulator.state import AppClient, Pool, User
+from authflow.emulator.domain import AppClient, Pool, User
+from authflow.emulator.request_context import RequestContext
+from authflow.emulator.services import Services
 from authflow.protocol.errors import (
     AliasExistsError,
+    InvalidLambdaResponseError,
     InvalidParameterError,
     NotAuthorizedError,
     UsernameExistsError,
 )
 
-if TYPE_CHECKING:
-    from authflow.emulator.core import EmulatorCore
-
 __all__ = [
+    "attribute_list",
     "attribute_map",
     "check_unique",
     "check_writable",
     "delivery_attribute",
     "fake_delivery",
     "mark_verified",
+    "mfa_view",
     "new_user",
+    "pre_sign_up",
     "recovery_attribute",
     "require_attributes",
     "required_message",
@@ -37,6 +42,11 @@ _VERIFIABLE = ("email", "phone_number")
 def attribute_map(items: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
     """``[{"Name", "Value"}]`` → ``{name: value}`` (a missing Value is the empty string)."""
     return {str(item["Name"]): str(item.get("Value") or "") for item in items or ()}
+
+
+def attribute_list(attributes: Mapping[str, str]) -> list[dict[str, str]]:
+    """``{name: value}`` → ``[{"Name", "Value"}, …]``, as the API returns attributes."""
+    return [{"Name": name, "Value": value} for name, value in attributes.items()]
 
 
 def check_writable(client: AppClient | None, names: Iterable[str]) -> None:
@@ -73,7 +83,7 @@ def _owner(pool: Pool, attribute: str, value: str, *, verified_only: bool) -> Us
 
 
 def new_user(
-    core: EmulatorCore,
+    svc: Services,
     pool: Pool,
     username: str,
     attributes: Mapping[str, str],
@@ -88,7 +98,7 @@ def new_user(
     * AliasAttributes pools: the username may not look like an e-mail/phone alias.
     * Otherwise the username must be unused."""
     values = dict(attributes)
-    sub = core.new_uuid()
+    sub = svc.randomness.uuid4()
     if pool.username_attributes:
         allowed = pool.username_attributes
         if "email" in allowed and is_email(username):
@@ -116,12 +126,12 @@ def new_user(
                 "Username cannot be of phone number format, since user pool is configured for "
                 "phone number alias."
             )
-        if pool.key(username) in pool.users:
+        if pool.user(username) is not None:
             raise UsernameExistsError(exists_message)
         internal = username
     check_values(pool.schema, values)
     values["sub"] = sub
-    now = core.now()
+    now = svc.now()
     return User(
         username=internal,
         sub=sub,
@@ -212,3 +222,54 @@ def user_type(user: User, attributes: Iterable[str] | None = None) -> dict[str, 
         "Enabled": user.enabled,
         "UserStatus": user.status,
     }
+
+
+def mfa_view(user: User) -> dict[str, Any]:
+    """The MFA members of GetUser / AdminGetUser: ``UserMFASettingList`` and
+    ``PreferredMfaSetting`` when set, ``MFAOptions`` for legacy SMS settings."""
+    view: dict[str, Any] = {}
+    settings = user.mfa_settings()
+    if settings:
+        view["UserMFASettingList"] = settings
+    if user.mfa_preferred in settings:
+        view["PreferredMfaSetting"] = user.mfa_preferred
+    if user.mfa_options:
+        view["MFAOptions"] = [dict(option) for option in user.mfa_options]
+    return view
+
+
+def pre_sign_up(
+    request: RequestContext,
+    pool: Pool,
+    client: AppClient | None,
+    user: User,
+    body: dict[str, Any],
+    source: str,
+) -> dict[str, bool]:
+    """Run the PreSignUp trigger for ``user`` (not yet stored); return its response flags
+    ``autoConfirmUser``, ``autoVerifyEmail``, ``autoVerifyPhone`` (all false without one)."""
+    event = triggers.event(
+        region=pool.region,
+        pool_id=pool.id,
+        username=user.username,
+        client_id=client.id if client else None,
+        source=source,
+        request={
+            "userAttributes": {k: v for k, v in user.attributes.items() if k != "sub"},
+            "validationData": attribute_map(body.get("ValidationData")),
+            "clientMetadata": dict(request.client_metadata),
+        },
+        response={"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False},
+    )
+    lambda_config = pool.settings.get("LambdaConfig") or {}
+    result = triggers.invoke(pool.triggers, lambda_config, "pre_sign_up", event)
+    flags = {"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False}
+    if result is not None:
+        for name in flags:
+            flags[name] = triggers.response_bool(result, name, "PreSignUp")
+    for flag, attribute in (("autoVerifyEmail", "email"), ("autoVerifyPhone", "phone_number")):
+        if flags[flag] and not user.attributes.get(attribute):
+            raise InvalidLambdaResponseError(
+                f"PreSignUp set {flag}, but the user has no {attribute} attribute"
+            )
+    return flags

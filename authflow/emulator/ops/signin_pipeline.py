@@ -14,7 +14,7 @@ a ConfirmSignUp Session), :func:`proceed` decides what comes next, in Cognito's 
 4. device authentication (DEVICE_SRP_AUTH → DEVICE_PASSWORD_VERIFIER) for a presented device;
 5. tokens, with NewDeviceMetadata when the pool tracks devices and none was presented.
 
-Each challenge carries the :class:`~authflow.emulator.state.SignInContext` in its session; every
+Each challenge carries the :class:`~authflow.emulator.domain.SignInContext` in its session; every
 answer goes through :func:`answering_user` (USERNAME, SECRET_HASH, DEVICE_KEY) and, once
 accepted, spends its session.
 """
@@ -22,35 +22,34 @@ accepted, spends its session.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from authflow.emulator.ops import _devices, _mfa
-from authflow.emulator.state import AppClient, ChallengeSession, Pool, SignInContext, User
+from authflow.emulator.challenge_sessions import json_parameter
+from authflow.emulator.credentials import WRONG_PASSWORD
+from authflow.emulator.domain import AppClient, ChallengeSession, Device, Pool, SignInContext, User
+from authflow.emulator.ops import device_rules, mfa_challenges
+from authflow.emulator.services import Services
 from authflow.protocol.errors import (
     InvalidParameterError,
     NotAuthorizedError,
     PasswordResetRequiredError,
     UserNotConfirmedError,
+    UserNotFoundError,
 )
 
-if TYPE_CHECKING:
-    from authflow.emulator.core import EmulatorCore
-
 __all__ = [
-    "WRONG_PASSWORD",
     "Continuation",
     "answering_user",
     "check_startable",
+    "checked_user",
+    "device_key_param",
     "new_password_required",
     "proceed",
     "required_param",
 ]
 
-#: Cognito's message for every failed credential check.
-WRONG_PASSWORD = "Incorrect username or password."
-
-#: What to run once a step succeeds: ``(core, pool, client, user, context) -> response body``.
-Continuation = Callable[["EmulatorCore", Pool, AppClient, User, SignInContext], dict[str, Any]]
+#: What to run once a step succeeds: ``(services, pool, client, user, context) -> response``.
+Continuation = Callable[[Services, Pool, AppClient, User, SignInContext], dict[str, Any]]
 
 
 def required_param(params: dict[str, Any], name: str) -> str:
@@ -59,6 +58,26 @@ def required_param(params: dict[str, Any], name: str) -> str:
     if not value:
         raise InvalidParameterError(f"Missing required parameter {name}")
     return str(value)
+
+
+def device_key_param(params: dict[str, Any]) -> str | None:
+    """The DEVICE_KEY a sign-in presented in its AuthParameters, if any."""
+    value = params.get("DEVICE_KEY")
+    return str(value) if value else None
+
+
+def checked_user(svc: Services, client: AppClient, pool: Pool, username: str) -> User:
+    """The user signing in with a password: unknown → UserNotFoundException
+    (NotAuthorizedException with PreventUserExistenceErrors=ENABLED); disabled →
+    NotAuthorizedException."""
+    user = svc.directory.find_user(pool, username)
+    if user is None:
+        if client.prevent_user_existence_errors:
+            raise NotAuthorizedError(WRONG_PASSWORD)
+        raise UserNotFoundError("User does not exist.")
+    if not user.enabled:
+        raise NotAuthorizedError("User is disabled.")
+    return user
 
 
 def check_startable(user: User) -> None:
@@ -73,7 +92,7 @@ def check_startable(user: User) -> None:
 
 
 def answering_user(
-    core: EmulatorCore,
+    svc: Services,
     pool: Pool,
     client: AppClient,
     record: ChallengeSession,
@@ -83,8 +102,8 @@ def answering_user(
     (by username, alias or sub), SECRET_HASH must match it, and the user must still be enabled.
     A DEVICE_KEY in the answer replaces the one the sign-in started with."""
     username = required_param(responses, "USERNAME")
-    core.check_secret_hash(client, username, responses.get("SECRET_HASH"))
-    user = core.find_user(pool, username)
+    svc.credentials.check_secret_hash(client, username, responses.get("SECRET_HASH"))
+    user = svc.directory.find_user(pool, username)
     if user is None or user.username != record.username:
         raise NotAuthorizedError("Invalid session for the user.")
     if not user.enabled:
@@ -96,7 +115,7 @@ def answering_user(
 
 
 def new_password_required(
-    core: EmulatorCore, pool: Pool, client: AppClient, user: User, ctx: SignInContext
+    svc: Services, pool: Pool, client: AppClient, user: User, ctx: SignInContext
 ) -> dict[str, Any]:
     """The NEW_PASSWORD_REQUIRED challenge of a user with a temporary password."""
     visible = {k: v for k, v in user.attributes.items() if k != "sub" and client.readable(k)}
@@ -107,13 +126,13 @@ def new_password_required(
     ]
     params = {
         "USER_ID_FOR_SRP": user.username,
-        "requiredAttributes": core.json_string(required),
-        "userAttributes": core.json_string(visible),
+        "requiredAttributes": json_parameter(required),
+        "userAttributes": json_parameter(visible),
     }
-    return core.new_challenge(pool, client, user, "NEW_PASSWORD_REQUIRED", params, ctx=ctx)
+    return svc.challenges.challenge(pool, client, user, "NEW_PASSWORD_REQUIRED", params, ctx=ctx)
 
 
-def _mfa_applies(pool: Pool, ctx: SignInContext, device: Any) -> bool:
+def _mfa_applies(pool: Pool, ctx: SignInContext, device: Device | None) -> bool:
     if ctx.mfa_done or pool.mfa_mode == "OFF" or ctx.first_factor == "CUSTOM":
         return False
     if ctx.first_factor in ("OTP", "SIGN_UP") and pool.mfa_mode != "ON":
@@ -124,7 +143,7 @@ def _mfa_applies(pool: Pool, ctx: SignInContext, device: Any) -> bool:
 
 
 def proceed(
-    core: EmulatorCore, pool: Pool, client: AppClient, user: User, ctx: SignInContext
+    svc: Services, pool: Pool, client: AppClient, user: User, ctx: SignInContext
 ) -> dict[str, Any]:
     """What follows a passed step: a refusal for the user's state, the next challenge, or tokens
     (see the module docs for the order)."""
@@ -134,35 +153,35 @@ def proceed(
         raise PasswordResetRequiredError("Password reset required for the user")
     if user.status == "FORCE_CHANGE_PASSWORD" and ctx.first_factor in ("PASSWORD", "SRP"):
         expires = user.temporary_password_expires
-        if expires is not None and core.now() >= expires:
+        if expires is not None and svc.now() >= expires:
             raise NotAuthorizedError(
                 "Temporary password has expired and must be reset by an administrator."
             )
-        return new_password_required(core, pool, client, user, ctx)
-    device = _devices.presented_device(pool, user, ctx.device_key)
+        return new_password_required(svc, pool, client, user, ctx)
+    device = device_rules.presented_device(pool, user, ctx.device_key)
     if _mfa_applies(pool, ctx, device):
-        challenge = _mfa.mfa_challenge(core, pool, client, user, ctx)
+        challenge = mfa_challenges.mfa_challenge(svc, pool, client, user, ctx)
         if challenge is not None:
             return challenge
     if device is not None and not ctx.device_done:
-        return _devices.device_srp_challenge(core, pool, client, user, ctx, device)
-    return _finish(core, pool, client, user, device)
+        return device_rules.device_srp_challenge(svc, pool, client, user, ctx, device)
+    return _finish(svc, pool, client, user, device)
 
 
 def _finish(
-    core: EmulatorCore, pool: Pool, client: AppClient, user: User, device: Any
+    svc: Services, pool: Pool, client: AppClient, user: User, device: Device | None
 ) -> dict[str, Any]:
     metadata: dict[str, str] | None = None
     if device is not None:
-        device.last_authenticated = core.now()
+        device.last_authenticated = svc.now()
         device_key: str | None = device.key
     elif pool.device_configuration is not None:
-        issued = _devices.new_device(core, pool, user)
+        issued = device_rules.new_device(svc, pool, user)
         metadata = {"DeviceKey": issued.key, "DeviceGroupKey": issued.group_key}
         device_key = issued.key
     else:
         device_key = None
-    result = core.issue_tokens(pool, client, user, device_key=device_key)
+    result = svc.tokens.issue(pool, client, user, device_key=device_key)
     if metadata is not None:
         result["NewDeviceMetadata"] = metadata
     return {"ChallengeParameters": {}, "AuthenticationResult": result}

@@ -21,14 +21,13 @@ spend it), a code typed after ``otp_code_seconds`` is ExpiredCodeException.
 from __future__ import annotations
 
 import hmac
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from authflow.emulator import totp
-from authflow.emulator.state import AppClient, ChallengeSession, Pool, SignInContext, User
+from authflow.emulator.challenge_sessions import json_parameter
+from authflow.emulator.domain import AppClient, ChallengeSession, Pool, SignInContext, User
+from authflow.emulator.services import Services
 from authflow.protocol.errors import CodeMismatchError, ExpiredCodeError
-
-if TYPE_CHECKING:
-    from authflow.emulator.core import EmulatorCore
 
 __all__ = [
     "CODE_MISMATCH",
@@ -66,7 +65,7 @@ def candidates(pool: Pool, user: User) -> list[str]:
 
 
 def mfa_challenge(
-    core: EmulatorCore, pool: Pool, client: AppClient, user: User, ctx: SignInContext
+    svc: Services, pool: Pool, client: AppClient, user: User, ctx: SignInContext
 ) -> dict[str, Any] | None:
     """The MFA challenge ``user`` gets now, or ``None`` when there is none to pass."""
     choices = candidates(pool, user)
@@ -74,22 +73,22 @@ def mfa_challenge(
         if pool.mfa_mode != "ON":
             return None
         params = {
-            "MFAS_CAN_SETUP": core.json_string(pool.mfa_factors()),
+            "MFAS_CAN_SETUP": json_parameter(pool.mfa_factors()),
             "USER_ID_FOR_SRP": user.username,
         }
-        return core.new_challenge(pool, client, user, "MFA_SETUP", params, ctx=ctx)
+        return svc.challenges.challenge(pool, client, user, "MFA_SETUP", params, ctx=ctx)
     if user.mfa_preferred in choices:
-        return factor_challenge(core, pool, client, user, ctx, user.mfa_preferred)
+        return factor_challenge(svc, pool, client, user, ctx, user.mfa_preferred)
     if len(choices) == 1:
-        return factor_challenge(core, pool, client, user, ctx, choices[0])
-    params = {"MFAS_CAN_CHOOSE": core.json_string(choices), "USER_ID_FOR_SRP": user.username}
-    return core.new_challenge(
+        return factor_challenge(svc, pool, client, user, ctx, choices[0])
+    params = {"MFAS_CAN_CHOOSE": json_parameter(choices), "USER_ID_FOR_SRP": user.username}
+    return svc.challenges.challenge(
         pool, client, user, "SELECT_MFA_TYPE", params, ctx=ctx, choices=choices
     )
 
 
 def factor_challenge(
-    core: EmulatorCore,
+    svc: Services,
     pool: Pool,
     client: AppClient,
     user: User,
@@ -99,16 +98,16 @@ def factor_challenge(
     """The challenge for one MFA factor: a code by SMS or e-mail, or the TOTP prompt."""
     if factor == "SOFTWARE_TOKEN_MFA":
         params = {"USER_ID_FOR_SRP": user.username}
-        return core.new_challenge(
+        return svc.challenges.challenge(
             pool, client, user, "SOFTWARE_TOKEN_MFA", params, ctx=ctx, failures=0
         )
     return code_challenge(
-        core, pool, client, user, ctx, factor, _RECEIVER[factor], purpose="MFA", then="mfa"
+        svc, pool, client, user, ctx, factor, _RECEIVER[factor], purpose="MFA", then="mfa"
     )
 
 
 def code_challenge(
-    core: EmulatorCore,
+    svc: Services,
     pool: Pool,
     client: AppClient,
     user: User,
@@ -123,8 +122,8 @@ def code_challenge(
     """Send a sign-in code to ``attribute`` (or ``destination``) and open ``challenge``
     (SMS_MFA, EMAIL_OTP, SMS_OTP) waiting for it. ``then`` says what a right code does:
     ``mfa`` (MFA passed), ``first_factor`` (passwordless sign-in), ``email_setup``."""
-    code = core.new_code()
-    details = core.send_code(
+    code = svc.codes.new()
+    details = svc.codes.send(
         pool, user, purpose, attribute, client=client, code=code, destination=destination
     )
     params = {
@@ -133,7 +132,7 @@ def code_challenge(
     }
     if then != "first_factor":
         params["USER_ID_FOR_SRP"] = user.username
-    return core.new_challenge(
+    return svc.challenges.challenge(
         pool,
         client,
         user,
@@ -141,36 +140,36 @@ def code_challenge(
         params,
         ctx=ctx,
         code=code,
-        code_expires=core.now() + core.config.otp_code_seconds,
+        code_expires=svc.now() + svc.config.otp_code_seconds,
         failures=0,
         then=then,
         destination=destination,
     )
 
 
-def _count_failure(core: EmulatorCore, record: ChallengeSession, token: str | None) -> None:
+def _count_failure(svc: Services, record: ChallengeSession, token: str | None) -> None:
     record.data["failures"] = int(record.data.get("failures", 0)) + 1
-    if record.data["failures"] >= core.config.max_code_failures:
-        core.consume_session(token)
+    if record.data["failures"] >= svc.config.max_code_failures:
+        svc.challenges.consume(token)
 
 
 def check_session_code(
-    core: EmulatorCore, record: ChallengeSession, token: str | None, code: str
+    svc: Services, record: ChallengeSession, token: str | None, code: str
 ) -> None:
     """Check a code sent for challenge session ``record``: wrong → CodeMismatchException (the
     session stays usable until ``max_code_failures`` wrong codes spend it); right but late →
     ExpiredCodeException (the session is spent)."""
     expected = str(record.data.get("code", ""))
     if not hmac.compare_digest(expected.encode(), code.encode()):
-        _count_failure(core, record, token)
+        _count_failure(svc, record, token)
         raise CodeMismatchError(CODE_MISMATCH)
-    if core.now() >= float(record.data.get("code_expires", 0.0)):
-        core.consume_session(token)
+    if svc.now() >= float(record.data.get("code_expires", 0.0)):
+        svc.challenges.consume(token)
         raise ExpiredCodeError("Invalid code provided, please request a code again.")
 
 
 def check_totp(
-    core: EmulatorCore,
+    svc: Services,
     user: User,
     secret: str,
     code: str,
@@ -180,13 +179,13 @@ def check_totp(
 ) -> None:
     """Check a TOTP code (RFC 6238, ±1 step) against ``secret`` and remember its step, so it is
     never accepted twice. Wrong → CodeMismatchException (counted against ``record``)."""
-    step = totp.matching_step(secret, code, core.now())
+    step = totp.matching_step(secret, code, svc.now())
     if step is None:
         if record is not None:
-            _count_failure(core, record, token)
+            _count_failure(svc, record, token)
         raise CodeMismatchError(CODE_MISMATCH)
     if step <= user.totp_last_step:
         if record is not None:
-            _count_failure(core, record, token)
+            _count_failure(svc, record, token)
         raise CodeMismatchError("Your software token has already been used once.")
     user.totp_last_step = step

@@ -1,4 +1,4 @@
-"""Device rules shared by sign-in and the device operations (protocol.md §4).
+"""Device rules shared by sign-in and the device operations (docs/protocol-notes.md §4).
 
 * A pool tracks devices when it has a ``DeviceConfiguration``; every sign-in that presents no
   device then ends with ``NewDeviceMetadata {DeviceKey, DeviceGroupKey}`` and the device is
@@ -13,18 +13,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from authflow.emulator.state import AppClient, Device, Pool, SignInContext, User
+from authflow.emulator.domain import AppClient, Device, Pool, SignInContext, User
+from authflow.emulator.services import Services
 from authflow.protocol.errors import ResourceNotFoundError
-
-if TYPE_CHECKING:
-    from authflow.emulator.core import EmulatorCore
 
 __all__ = [
     "DEVICE_NOT_FOUND",
     "device_srp_challenge",
     "device_type",
+    "remove_device",
     "group_key",
     "new_device",
     "presented_device",
@@ -36,24 +35,24 @@ DEVICE_NOT_FOUND = "Device does not exist."
 _GROUP_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-"
 
 
-def group_key(core: EmulatorCore, user: User) -> str:
+def group_key(svc: Services, user: User) -> str:
     """The user's DeviceGroupKey: ``-`` and eight characters, drawn on first use."""
     if user.device_group_key is None:
-        user.device_group_key = "-" + core.random_string(8, _GROUP_ALPHABET)
+        user.device_group_key = "-" + svc.randomness.string(8, _GROUP_ALPHABET)
     return user.device_group_key
 
 
-def new_device(core: EmulatorCore, pool: Pool, user: User) -> Device:
+def new_device(svc: Services, pool: Pool, user: User) -> Device:
     """Record a new, unconfirmed device for ``user`` (the NewDeviceMetadata of a sign-in)."""
-    now = core.now()
+    now = svc.now()
     while True:
-        key = f"{pool.region}_{core.new_uuid()}"
+        key = f"{pool.region}_{svc.randomness.uuid4()}"
         if key not in pool.devices:
             break
     device = Device(
         key=key,
         username=user.username,
-        group_key=group_key(core, user),
+        group_key=group_key(svc, user),
         created=now,
         modified=now,
         last_authenticated=now,
@@ -71,6 +70,11 @@ def users_device(pool: Pool, user: User, key: str | None, *, confirmed: bool = T
     return device
 
 
+def remove_device(pool: Pool, device: Device) -> None:
+    """Forget ``device``: presenting it again gets ``Device does not exist.``"""
+    pool.devices.pop(device.key, None)
+
+
 def presented_device(pool: Pool, user: User, key: str | None) -> Device | None:
     """The confirmed device a sign-in presented (``None`` when none was), or
     ResourceNotFoundException."""
@@ -80,7 +84,7 @@ def presented_device(pool: Pool, user: User, key: str | None) -> Device | None:
 
 
 def device_srp_challenge(
-    core: EmulatorCore,
+    svc: Services,
     pool: Pool,
     client: AppClient,
     user: User,
@@ -89,7 +93,7 @@ def device_srp_challenge(
 ) -> dict[str, Any]:
     """The DEVICE_SRP_AUTH challenge for a presented device."""
     params = {"USERNAME": user.username, "DEVICE_KEY": device.key}
-    return core.new_challenge(
+    return svc.challenges.challenge(
         pool, client, user, "DEVICE_SRP_AUTH", params, ctx=ctx, device_key=device.key
     )
 

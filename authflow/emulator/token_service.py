@@ -1,0 +1,238 @@
+"""Tokens: issue, refresh-token records, revocation, access-token authorization, signing keys.
+
+Every sign-in starts a *token family* (:class:`~authflow.emulator.domain.TokenFamily`): its ID,
+access and refresh tokens share an ``origin_jti`` and are revoked together (GlobalSignOut,
+RevokeToken, a deleted or disabled user). Refresh tokens are opaque (a JWE-looking string);
+only the SHA-256 of each is kept. Each pool signs with two RSA keys, one for ID tokens and one
+for access tokens (:mod:`authflow.emulator.jwt`), generated on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from authflow.emulator.clock import Clock
+from authflow.emulator.directory import Directory
+from authflow.emulator.domain import AppClient, Pool, RefreshToken, TokenFamily, User
+from authflow.emulator.jwt import SigningKey, b64url_encode, decode_jwt, sign_jwt
+from authflow.emulator.randomness import Randomness
+from authflow.protocol.errors import NotAuthorizedError, UserNotFoundError
+
+__all__ = ["ADMIN_SCOPE", "TokenService"]
+
+#: The scope every access-token-authorized user operation requires.
+ADMIN_SCOPE = "aws.cognito.signin.user.admin"
+# Observed protected header of Cognito refresh tokens (a JWE); the rest of ours is random.
+_REFRESH_HEADER = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ"
+
+
+class TokenService:
+    """Issues and checks the tokens of every pool of one emulator.
+
+    ``issuer_base`` is the endpoint URL tokens name in ``iss`` (``{issuer_base}/{poolId}``); the
+    :class:`~authflow.emulator.Emulator` sets it once it has bound its port."""
+
+    def __init__(
+        self, clock: Clock, randomness: Randomness, directory: Directory, issuer_base: str
+    ) -> None:
+        self._clock = clock
+        self._randomness = randomness
+        self._directory = directory
+        self.issuer_base = issuer_base
+        #: SHA-256 of a refresh token → its record.
+        self._refresh_tokens: dict[bytes, RefreshToken] = {}
+
+    def __repr__(self) -> str:
+        return f"<TokenService issuer_base={self.issuer_base!r}>"
+
+    # ------------------------------------------------------------------ keys and issuer
+
+    def issuer(self, pool: Pool) -> str:
+        """``iss`` of the pool's tokens: ``{endpoint}/{poolId}``."""
+        return f"{self.issuer_base}/{pool.id}"
+
+    @staticmethod
+    def id_key(pool: Pool) -> SigningKey:
+        """The pool's ID-token key (generated on first use)."""
+        if pool.id_key is None:
+            pool.id_key = SigningKey.generate()
+        return pool.id_key
+
+    @staticmethod
+    def access_key(pool: Pool) -> SigningKey:
+        """The pool's access-token key (generated on first use)."""
+        if pool.access_key is None:
+            pool.access_key = SigningKey.generate()
+        return pool.access_key
+
+    def jwks(self, pool: Pool) -> dict[str, Any]:
+        """The pool's JSON Web Key Set (ID-token key, then access-token key)."""
+        return {"keys": [self.id_key(pool).jwk(), self.access_key(pool).jwk()]}
+
+    # ------------------------------------------------------------------ issue
+
+    def _new_refresh_token(self, client: AppClient, family: TokenFamily) -> str:
+        draw = self._randomness.randbytes
+        segments = [draw(256), draw(12), draw(480), draw(16)]
+        token = ".".join([_REFRESH_HEADER, *(b64url_encode(s) for s in segments)])
+        digest = hashlib.sha256(token.encode("ascii")).digest()
+        self._refresh_tokens[digest] = RefreshToken(
+            pool_id=family.pool_id,
+            origin_jti=family.origin_jti,
+            expires_at=self._clock() + client.refresh_token_seconds,
+        )
+        return token
+
+    def issue(
+        self,
+        pool: Pool,
+        client: AppClient,
+        user: User,
+        family: TokenFamily | None = None,
+        *,
+        device_key: str | None = None,
+        rotate: bool = False,
+    ) -> dict[str, Any]:
+        """An AuthenticationResult. A new sign-in (``family`` None) starts a token family with a
+        refresh token (tied to ``device_key`` when a device is involved: the access token then
+        carries a ``device_key`` claim); a refresh reuses the family's ``auth_time`` and
+        ``origin_jti`` and returns a new refresh token only when ``rotate`` is set."""
+        now = int(self._clock())
+        refresh_token: str | None = None
+        if family is None:
+            family = TokenFamily(
+                origin_jti=self._randomness.uuid4(),
+                pool_id=pool.id,
+                client_id=client.id,
+                username=user.username,
+                sub=user.sub,
+                auth_time=now,
+                event_id=self._randomness.uuid4(),
+                device_key=device_key,
+            )
+            pool.families[family.origin_jti] = family
+            refresh_token = self._new_refresh_token(client, family)
+        elif rotate:
+            refresh_token = self._new_refresh_token(client, family)
+        issuer = self.issuer(pool)
+        access_claims: dict[str, Any] = {
+            "sub": user.sub,
+            "iss": issuer,
+            "client_id": client.id,
+            "origin_jti": family.origin_jti,
+            "event_id": family.event_id,
+            "token_use": "access",
+            "scope": ADMIN_SCOPE,
+            "auth_time": family.auth_time,
+            "exp": now + client.access_token_seconds,
+            "iat": now,
+            "jti": self._randomness.uuid4(),
+            "username": user.username,
+        }
+        if family.device_key is not None:
+            access_claims["device_key"] = family.device_key
+        id_claims: dict[str, Any] = {"sub": user.sub}
+        for name, value in user.attributes.items():
+            if name == "sub" or not client.readable(name):
+                continue
+            id_claims[name] = value == "true" if name.endswith("_verified") else value
+        id_claims.update(
+            {
+                "iss": issuer,
+                "cognito:username": user.username,
+                "origin_jti": family.origin_jti,
+                "aud": client.id,
+                "event_id": family.event_id,
+                "token_use": "id",
+                "auth_time": family.auth_time,
+                "exp": now + client.id_token_seconds,
+                "iat": now,
+                "jti": self._randomness.uuid4(),
+            }
+        )
+        result: dict[str, Any] = {
+            "AccessToken": sign_jwt(self.access_key(pool), access_claims),
+            "ExpiresIn": client.access_token_seconds,
+            "TokenType": "Bearer",
+            "IdToken": sign_jwt(self.id_key(pool), id_claims),
+        }
+        if refresh_token is not None:
+            result["RefreshToken"] = refresh_token
+        return result
+
+    # ------------------------------------------------------------------ refresh and revocation
+
+    def find_refresh(self, refresh_token: str) -> tuple[RefreshToken, TokenFamily] | None:
+        """The record and token family of a refresh token this emulator issued, if any."""
+        digest = hashlib.sha256(refresh_token.encode("utf-8")).digest()
+        record = self._refresh_tokens.get(digest)
+        if record is None:
+            return None
+        pool = self._directory.find_pool(record.pool_id)
+        family = pool.families.get(record.origin_jti) if pool else None
+        return (record, family) if family is not None else None
+
+    def find_family(self, refresh_token: str) -> TokenFamily | None:
+        """The token family of a refresh token this emulator issued, if any."""
+        found = self.find_refresh(refresh_token)
+        return found[1] if found else None
+
+    @staticmethod
+    def revoke_family(family: TokenFamily) -> None:
+        """Revoke one sign-in's tokens (RevokeToken)."""
+        family.revoked = True
+
+    @staticmethod
+    def revoke_user_tokens(pool: Pool, user: User) -> None:
+        """Revoke every token family of ``user`` (GlobalSignOut, DeleteUser)."""
+        for family in pool.families.values():
+            if family.username == user.username and family.sub == user.sub:
+                family.revoked = True
+
+    @staticmethod
+    def is_sign_in_event(pool: Pool, user: User, event_id: str) -> bool:
+        """Whether ``event_id`` (the ``event_id`` claim of a sign-in's tokens) is one of the
+        user's sign-ins."""
+        return any(
+            f.event_id == event_id and f.username == user.username for f in pool.families.values()
+        )
+
+    # ------------------------------------------------------------------ authorization
+
+    def authorize(self, access_token: str) -> tuple[Pool, AppClient, User, dict[str, Any]]:
+        """Check an access token as Cognito's user operations do: signature by the pool's access
+        key, ``iss``, ``token_use``, expiry, the user, revocation and the admin scope."""
+        invalid = NotAuthorizedError("Invalid Access Token")
+        try:
+            header, claims, signing_input, signature = decode_jwt(access_token)
+        except (ValueError, UnicodeError):
+            raise invalid from None
+        iss = claims.get("iss")
+        pool = self._directory.find_pool(iss.rsplit("/", 1)[-1]) if isinstance(iss, str) else None
+        if pool is None or iss != self.issuer(pool) or pool.access_key is None:
+            raise invalid
+        key = pool.access_key
+        if header.get("alg") != "RS256" or header.get("kid") != key.kid:
+            raise invalid
+        if not key.verify(signing_input, signature):
+            raise invalid
+        if claims.get("token_use") != "access":
+            raise invalid
+        exp = claims.get("exp")
+        if not isinstance(exp, int | float) or self._clock() >= exp:
+            raise NotAuthorizedError("Access Token has expired")
+        client = pool.clients.get(str(claims.get("client_id")))
+        if client is None:
+            raise invalid
+        user = pool.user(str(claims.get("username")))
+        if user is None or user.sub != claims.get("sub"):
+            raise UserNotFoundError("User does not exist.")
+        family = pool.families.get(str(claims.get("origin_jti")))
+        if family is None or family.revoked:
+            raise NotAuthorizedError("Access Token has been revoked")
+        if ADMIN_SCOPE not in str(claims.get("scope", "")).split():
+            raise NotAuthorizedError("Access Token does not have required scopes")
+        if not user.enabled:
+            raise NotAuthorizedError("User is disabled.")
+        return pool, client, user, claims
