@@ -37,7 +37,13 @@ from authflow.emulator.faults import Faults
 from authflow.protocol.endpoints import TARGET_PREFIX
 from authflow.protocol.errors import ServiceError
 
-__all__ = ["add_cognito_routes", "add_emulator_routes", "add_well_known_routes", "build_app"]
+__all__ = [
+    "add_cognito_routes",
+    "add_emulator_routes",
+    "add_well_known_routes",
+    "build_app",
+    "parse_json_body",
+]
 
 log = logging.getLogger("authflow.emulator")
 
@@ -69,10 +75,7 @@ def add_cognito_routes(
                 ServiceError("Unknown operation", code="UnknownOperationException"), request_id
             )
         raw = await request.read()
-        try:
-            body = json.loads(raw) if raw.strip() else {}
-        except ValueError:
-            body = None
+        body = parse_json_body(raw)
         if not isinstance(body, dict):
             error = ServiceError(
                 "Request body must be a JSON object", code="SerializationException"
@@ -101,6 +104,22 @@ def add_cognito_routes(
         return response
 
     router.add_post("/", dispatch)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """The decoded request body; ``None`` for anything that is not strict JSON — invalid UTF-8,
+    ``NaN``/``Infinity`` (which Python's parser would accept), or nesting deep enough to exhaust
+    the parser (100,000 ``[``), which would otherwise end as an HTTP 500."""
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return None
 
 
 def add_emulator_routes(router: web.UrlDispatcher, core: EmulatorCore) -> None:

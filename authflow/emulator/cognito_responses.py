@@ -15,10 +15,13 @@ from aiohttp import web
 
 from authflow.protocol.errors import ServiceError
 
-__all__ = ["CONTENT_TYPE", "error_response", "json_response"]
+__all__ = ["CONTENT_TYPE", "MAX_HEADER_MESSAGE", "error_response", "header_text", "json_response"]
 
 #: The content type of every Cognito request and response.
 CONTENT_TYPE = "application/x-amz-json-1.1"
+#: The longest ``x-amzn-ErrorMessage`` written; the body keeps the whole message. Validation
+#: messages echo the request's values, and HTTP clients refuse header lines past a few KiB.
+MAX_HEADER_MESSAGE = 1024
 
 
 def json_response(payload: Any, status: int, request_id: str, **headers: str) -> web.Response:
@@ -36,10 +39,19 @@ def error_response(error: ServiceError, request_id: str) -> web.Response:
     status = 500 if error.code == "InternalErrorException" else 400
     headers = {"x-amzn-ErrorType": f"{error.code}:"}
     if error.message:
-        # Header values must be one line of latin-1; messages are ours and ASCII, but be safe.
-        headers["x-amzn-ErrorMessage"] = (
-            error.message.replace("\r", " ").replace("\n", " ").encode("ascii", "replace").decode()
-        )
+        headers["x-amzn-ErrorMessage"] = header_text(error.message)
     return json_response(
         {"__type": error.code, "message": error.message}, status, request_id, **headers
     )
+
+
+def header_text(message: str, limit: int = MAX_HEADER_MESSAGE) -> str:
+    """``message`` as a header value every HTTP client accepts: printable ASCII only (control
+    characters become spaces, anything else ``?``), at most ``limit`` characters (cut with
+    ``...``). Validation messages echo request values, so this is hostile input."""
+    text = "".join(
+        ch if " " <= ch <= "~" else (" " if ch < " " or ch == "\x7f" else "?") for ch in message
+    )
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text

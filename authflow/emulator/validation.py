@@ -219,6 +219,33 @@ def _type_ok(kind: str, value: Any) -> bool:
     return True
 
 
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _non_unicode_path(body: Mapping[str, Any]) -> str | None:
+    """The path of the first key or string holding a lone surrogate (JSON's ``"\\ud800"``),
+    which every later ``encode()`` would fail on; found without recursion, whatever the depth."""
+    stack: list[tuple[str, Any]] = [("", body)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and not _is_unicode(value):
+                return path or "body"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not _is_unicode(key):
+                    return f"{path}.key" if path else "key"
+                stack.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{i + 1}.member", item) for i, item in enumerate(value))
+    return None
+
+
 def validate_input(operation: str, body: Mapping[str, Any]) -> None:
     """Check ``body`` against ``operation``'s input shape; raise the service's error if it fails.
 
@@ -226,6 +253,12 @@ def validate_input(operation: str, body: Mapping[str, Any]) -> None:
     listing every violated constraint, or a ``SerializationException`` :class:`ServiceError` for a
     value of the wrong JSON type. Unknown members are ignored, as the service ignores them.
     """
+    where = _non_unicode_path(body)
+    if where is not None:
+        raise InvalidParameterError(
+            f"1 validation error detected: Value at '{where}' failed to satisfy constraint: "
+            "Member must be valid Unicode text"
+        )
     shape_name = OPERATION_INPUTS.get(operation)
     if shape_name is None:
         return
