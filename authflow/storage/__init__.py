@@ -23,9 +23,11 @@ from authflow.storage.memory import MemoryStore
 
 if TYPE_CHECKING:
     from authflow.storage.file import FileStore
+    from authflow.storage.redis import RedisStore
 
 _LAZY = {
     "FileStore": "authflow.storage.file",
+    "RedisStore": "authflow.storage.redis",
 }
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "MemoryStore",
     "Record",
     "RecordDecryptionError",
+    "RedisStore",
     "Store",
     "StoreError",
     "StoreLockTimeoutError",

@@ -10,11 +10,8 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import stat
 import subprocess
-import sys
-import textwrap
 import threading
 import time
 from collections.abc import Iterator
@@ -34,31 +31,11 @@ from authflow.storage import (
 )
 
 from .conftest import WallClock, private_dir
-
-ROOT = Path(__file__).resolve().parents[2]
+from .processes import child, kill, wait_line
 
 
 def digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-def child(code: str) -> subprocess.Popen[str]:
-    """``code`` in a child Python process that imports this worktree's authflow."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def wait_line(proc: subprocess.Popen[str], expected: str) -> None:
-    assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    assert line == expected, (line, proc.stderr.read() if proc.stderr else "")
-
-
-def kill(proc: subprocess.Popen[str]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGKILL)  # our own child, by its pid
-    proc.wait()
 
 
 async def test_directory_and_file_modes_and_hashed_names(tmp_path: Path) -> None:
