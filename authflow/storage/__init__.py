@@ -22,16 +22,19 @@ from authflow.storage.errors import (
 from authflow.storage.memory import MemoryStore
 
 if TYPE_CHECKING:
+    from authflow.storage.encrypted import EncryptedStore
     from authflow.storage.file import FileStore
     from authflow.storage.redis import RedisStore
 
 _LAZY = {
+    "EncryptedStore": "authflow.storage.encrypted",
     "FileStore": "authflow.storage.file",
     "RedisStore": "authflow.storage.redis",
 }
 
 __all__ = [
     "CorruptRecordError",
+    "EncryptedStore",
     "FileStore",
     "MemoryStore",
     "Record",

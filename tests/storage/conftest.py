@@ -14,9 +14,12 @@ from redis_servers import REQUIRE_ENV, RedisClusterNodes, RedisServer, missing_r
 from authflow.storage import FileStore, MemoryStore, Store
 
 #: Store kinds of the ``store`` fixture.
-KINDS = ["memory", "file", "redis", "cluster"]
+KINDS = ["memory", "file", "redis", "cluster", "encrypted-memory", "encrypted-file",
+         "encrypted-redis"]
 #: Kinds whose expiry follows a clock the test sets (Redis expires on its own clock).
-CLOCKED_KINDS = ["memory", "file"]
+CLOCKED_KINDS = ["memory", "file", "encrypted-file"]
+#: Fixed test keys for EncryptedStore (32 bytes each).
+TEST_KEYS = [bytes(range(32)), b"\xa5" * 32]
 _SKIPPED: list[str] = []
 
 
@@ -98,6 +101,11 @@ def private_dir(tmp_path: Path) -> Path:
 async def make_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path,
                      clock: Callable[[], float] | None = None) -> Store:
     """A fresh, empty store of ``kind``."""
+    if kind.startswith("encrypted-"):
+        from authflow.storage import EncryptedStore
+
+        inner = await make_store(kind.removeprefix("encrypted-"), request, tmp_path, clock)
+        return EncryptedStore(inner, TEST_KEYS)
     if kind == "memory":
         return MemoryStore(clock=clock) if clock else MemoryStore()
     if kind == "file":
