@@ -193,8 +193,9 @@ class FileStore:
     async def close(self) -> None:
         """Wait for a running sweep; the store refuses calls afterwards (files stay)."""
         self._closed = True
-        if self._sweeping is not None:
-            await asyncio.gather(self._sweeping, return_exceptions=True)
+        sweeping = self._sweeping
+        if sweeping is not None and sweeping.get_loop() is asyncio.get_running_loop():
+            await asyncio.gather(sweeping, return_exceptions=True)
 
 
 async def _try_lock(key: str, path: Path) -> int | None:
