@@ -17,6 +17,7 @@ __all__ = [
     "MAX_RECORD_BYTES",
     "MAX_SECONDS",
     "check_key",
+    "check_seconds",
     "check_timeout",
     "check_ttl",
     "corrupt",
@@ -52,25 +53,28 @@ def check_key(key: object) -> str:
     return key
 
 
-def _seconds(value: object, name: str, *, zero_ok: bool) -> float:
+def check_seconds(value: object, name: str, *, zero_ok: bool = False,
+                  most: float = MAX_SECONDS) -> float:
+    """``value`` as float seconds if it is a finite real number above 0 (or 0 with
+    ``zero_ok``) and at most ``most``; else :class:`ValidationError` naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(f"{name} must be a number of seconds", field=name)
     seconds = float(value)
     low_ok = seconds >= 0 if zero_ok else seconds > 0
-    if not (math.isfinite(seconds) and low_ok and seconds <= MAX_SECONDS):
+    if not (math.isfinite(seconds) and low_ok and seconds <= most):
         bound = "0" if zero_ok else "above 0"
-        raise ValidationError(f"{name} must be {bound} to {MAX_SECONDS:.0f} seconds", field=name)
+        raise ValidationError(f"{name} must be {bound} to {most:.0f} seconds", field=name)
     return seconds
 
 
 def check_ttl(ttl: object) -> float | None:
     """``None`` (no expiry) or a finite number of seconds above 0 and at most ten years."""
-    return None if ttl is None else _seconds(ttl, "ttl", zero_ok=False)
+    return None if ttl is None else check_seconds(ttl, "ttl")
 
 
 def check_timeout(timeout: object) -> float:
     """A lock timeout: a finite number of seconds from 0 to ten years."""
-    return _seconds(timeout, "timeout", zero_ok=True)
+    return check_seconds(timeout, "timeout", zero_ok=True)
 
 
 def _walk(record: object, fail: type[Exception]) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from authflow.protocol.errors import ValidationError
 from authflow.storage._codec import (
     check_key,
+    check_seconds,
     check_timeout,
     check_ttl,
     encode_record,
@@ -86,7 +87,9 @@ class FileStore:
         self._files = Directory(_prepare(directory), clock)
         self._clock = clock
         self._locks = KeyedLocks()
-        self._sweep_interval = None if sweep_interval is None else check_ttl(sweep_interval)
+        self._sweep_interval = (
+            None if sweep_interval is None else check_seconds(sweep_interval, "sweep_interval")
+        )
         self._last_sweep = clock()
         self._sweeping: asyncio.Task[int] | None = None
         self._closed = False

@@ -33,6 +33,7 @@ from redis.asyncio.lock import Lock
 from authflow.protocol.errors import ValidationError
 from authflow.storage._codec import (
     check_key,
+    check_seconds,
     check_timeout,
     check_ttl,
     decode_record,
@@ -82,14 +83,6 @@ def _escape(key: str) -> str:
     return key.replace("%", "%25").replace("{", "%7B").replace("}", "%7D")
 
 
-def _positive(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError(f"{name} must be a number of seconds", field=name)
-    if not (math.isfinite(value) and 0 < value <= 86400):
-        raise ValidationError(f"{name} must be above 0 and at most a day", field=name)
-    return float(value)
-
-
 def _px(ttl: float) -> int:
     return max(1, math.ceil(ttl * 1000))
 
@@ -123,8 +116,8 @@ class RedisStore:
         check_key(prefix)
         self._client = client
         self._prefix = prefix
-        self._lease = _positive(lock_lease, "lock_lease")
-        self._poll = _positive(lock_poll, "lock_poll")
+        self._lease = check_seconds(lock_lease, "lock_lease", most=86400)
+        self._poll = check_seconds(lock_poll, "lock_poll", most=60)
         self._cas = client.register_script(COMPARE_AND_SET_SCRIPT)
         self._locks = KeyedLocks()
         self._owned = False
