@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from authflow.protocol import errors as E
 
-# protocol.md §2.5, plus UnknownOperationException from the JSON 1.1 protocol.
+# docs/protocol-notes.md §2.5, plus UnknownOperationException from the JSON 1.1 protocol.
 CATALOGUE = """
 AliasExists CodeDeliveryFailure CodeMismatch ConcurrentModification DeviceKeyExists
 EnableSoftwareTokenMFA ExpiredCode FeatureUnavailableInTier Forbidden InternalError
