@@ -29,18 +29,19 @@ from authflow.protocol.errors import (
     ProtocolViolationError,
     RefreshTokenReuseError,
     ServiceError,
+    SessionNotFoundError,
     UserNotConfirmedError,
     UserNotFoundError,
 )
 from authflow.protocol.operations import (
     GetTokensFromRefreshTokenRequest,
     GlobalSignOutRequest,
-    InitiateAuthRequest,
     RevokeTokenRequest,
 )
 from authflow.protocol.secret_hash import secret_hash
 from authflow.protocol.shapes import AuthenticationResult
 from authflow.sessions.record import SessionRecord, Tokens
+from authflow.sessions.signin_operations import PUBLIC, SignInOperations
 from authflow.storage.base import Store
 from authflow.transport.base import Transport, call
 
@@ -88,15 +89,6 @@ def tokens_from_result(result: AuthenticationResult, received_at: float) -> Toke
     )
 
 
-class SessionNotFoundError(InvalidStateError):
-    """There is no stored session under the key: it was never saved, or it was signed out
-    (possibly by another flow or process sharing the store)."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__("no signed-in session under this key", state="SignedOut")
-        self.key = key
-
-
 def _result_of(result: AuthenticationResult | None) -> AuthenticationResult:
     if result is None:
         raise ProtocolViolationError("refresh returned no AuthenticationResult")
@@ -116,8 +108,11 @@ class SessionManager:
         store: Store,
         *,
         clock: Callable[[], float] = time.time,
+        operations: SignInOperations = PUBLIC,
     ) -> None:
         self._config = config
+        #: The operations refreshes are sent with; sign-in flows on this manager use the same.
+        self.operations = operations
         self._transport = transport
         self._store = store
         self._clock = clock
@@ -168,7 +163,8 @@ class SessionManager:
 
     async def access_token(self, key: str) -> str:
         """A valid access token for the session ``key``, refreshing first when it is about to
-        expire. Raises :class:`InvalidStateError` when there is no such session."""
+        expire. Raises :class:`SessionNotFoundError` (an :class:`InvalidStateError`) when there is
+        no such session."""
         record = await self.load(key)
         if record is None:
             raise SessionNotFoundError(key)
@@ -261,12 +257,7 @@ class SessionManager:
             params["SECRET_HASH"] = secret_hash(record.username, cfg.client_id, cfg.client_secret)
         if record.device_key:
             params["DEVICE_KEY"] = record.device_key
-        response = await call(
-            self._transport,
-            InitiateAuthRequest(
-                auth_flow="REFRESH_TOKEN_AUTH", client_id=cfg.client_id, auth_parameters=params
-            ),
-        )
+        response = await call(self._transport, self.operations.refresh(cfg, params))
         return _result_of(response.authentication_result)
 
     async def forget(self, key: str) -> None:
