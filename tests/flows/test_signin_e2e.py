@@ -80,13 +80,13 @@ async def test_design_story_sign_up_sign_in_refresh_sign_out(emu: Emulator,
     async with client(emu, clock, secret=True,
                       pool_settings={"auto_verified_attributes": ["email"]}) as auth:
         signup = auth.sign_up("alice", PASSWORD, attributes={"email": "alice@example.com"})
-        assert await signup.step() == "PendingConfirmation"
+        assert (await signup.step()).state == "PendingConfirmation"
         assert signup.delivery is not None and signup.delivery.medium == "EMAIL"
         with pytest.raises(CodeMismatchError):
             await signup.step("000000")
         assert signup.state == "PendingConfirmation"
         code = emu.outbox.latest(username="alice").code
-        assert await signup.step(code) == "Confirmed"
+        assert (await signup.step(code)).state == "Confirmed"
 
         flow = auth.sign_in("alice", PASSWORD)
         step = await flow.step()
@@ -175,13 +175,13 @@ async def test_forgot_password(emu: Emulator, clock: ManualClock) -> None:
             "UserPoolId": auth.config.user_pool_id, "Username": "erin", "Password": PASSWORD,
             "Permanent": True})
         reset = auth.forgot_password("erin")
-        assert await reset.step() == "CodeSent"
+        assert (await reset.step()).state == "CodeSent"
         assert reset.delivery is not None and reset.delivery.medium == "EMAIL"
         with pytest.raises(CodeMismatchError):
             await reset.step({"ConfirmationCode": "000000", "Password": "Another-Pass-7!"})
         code = emu.outbox.latest(username="erin", purpose="FORGOT_PASSWORD").code
-        assert await reset.step({"ConfirmationCode": code, "Password": "Another-Pass-7!"}) == \
-            "PasswordReset"
+        assert (await reset.step({"ConfirmationCode": code, "Password": "Another-Pass-7!"})).state \
+            == "PasswordReset"
         flow = auth.sign_in("erin", "Another-Pass-7!")
         await flow.step()
         assert flow.state == "Authenticated"
