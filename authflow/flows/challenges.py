@@ -28,6 +28,7 @@ from authflow.flows._checks import (
     check_text_map,
 )
 from authflow.protocol.errors import ValidationError
+from authflow.sessions.signin_operations import AuthResponse
 
 __all__ = [
     "ANSWER_KEYS",
@@ -94,26 +95,25 @@ class Challenge:
     setup_choice: str | None = None
 
     @classmethod
-    def received(
+    def from_response(
         cls,
+        response: AuthResponse,
         *,
-        name: str,
-        parameters: Mapping[str, str] | None,
-        session: str | None,
-        available: tuple[str, ...] | None,
-        principal: str,
+        previous: Challenge | None,
+        login: str,
         deadline: float,
-        previous: Challenge | None = None,
     ) -> Challenge:
-        """The challenge a response just issued. A response without a Session keeps the
-        previous challenge's; the principal becomes the one the server named, if any."""
-        params = dict(parameters or {})
+        """The challenge ``response`` issued (its ChallengeName must be set). A response
+        without a Session keeps the previous challenge's; the principal becomes the one the
+        server named (USER_ID_FOR_SRP, USERNAME), else stays the previous one or ``login``."""
+        params = dict(response.challenge_parameters or {})
+        principal = previous.principal if previous else login
         return cls(
-            name=name,
+            name=response.challenge_name or "",
             parameters=params,
-            session=session or (previous.session if previous else None),
+            session=response.session or (previous.session if previous else None),
             deadline=deadline,
-            available=tuple(available or ()),
+            available=tuple(response.available_challenges or ()),
             principal=params.get("USER_ID_FOR_SRP") or params.get("USERNAME") or principal,
         )
 

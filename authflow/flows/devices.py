@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from authflow import srp
 from authflow.protocol.errors import ProtocolViolationError, ServiceError
 from authflow.protocol.operations import ConfirmDeviceRequest, UpdateDeviceStatusRequest
-from authflow.protocol.shapes import DeviceSecretVerifierConfig
+from authflow.protocol.shapes import DeviceSecretVerifierConfig, NewDeviceMetadata
 from authflow.sessions.record import DeviceRecord
 from authflow.transport.base import Transport, call
 
@@ -27,31 +27,55 @@ log = logging.getLogger("authflow.flows.devices")
 
 
 class RememberedDevice:
-    """The device record of one login, under ``key`` in ``store`` (the record holds the
-    device's SRP secret: it is never logged)."""
+    """The remembered device of one login, kept under ``key`` in ``store``; :attr:`record` is
+    the one a sign-in presents (it holds the device's SRP secret: never logged)."""
 
     def __init__(self, *, store: Store, key: str, transport: Transport) -> None:
         self._store = store
         self._key = key
         self._transport = transport
+        #: The device presented to Cognito, once loaded or confirmed; ``None`` without one.
+        self.record: DeviceRecord | None = None
 
     def __repr__(self) -> str:
-        return "RememberedDevice()"
+        return f"RememberedDevice(present={self.record is not None})"
 
     async def load(self) -> DeviceRecord | None:
-        """The remembered device, or ``None`` (a malformed record is ignored)."""
+        """Read the remembered device from the store (a malformed record is ignored)."""
         data = await self._store.get(self._key)
-        if data is None:
-            return None
-        try:
-            return DeviceRecord.from_json(data)
-        except ProtocolViolationError:
-            log.warning("ignoring a malformed remembered-device record")
-            return None
+        self.record = None
+        if data is not None:
+            try:
+                self.record = DeviceRecord.from_json(data)
+            except ProtocolViolationError:
+                log.warning("ignoring a malformed remembered-device record")
+        return self.record
 
     async def forget(self) -> None:
         """Drop the remembered device (the server said it does not exist)."""
+        self.record = None
         await self._store.delete(self._key)
+
+    async def after_sign_in(
+        self,
+        access_token: str,
+        metadata: NewDeviceMetadata | None,
+        *,
+        device_name: str | None,
+        remember: bool,
+    ) -> str | None:
+        """The DEVICE_KEY of the session a sign-in just opened: a new device (``metadata``) is
+        confirmed first, and is that session's device only if confirming it worked."""
+        if metadata is None or not metadata.device_key or not metadata.device_group_key:
+            return self.record.device_key if self.record else None
+        confirmed = await self.confirm(
+            access_token=access_token,
+            device_key=metadata.device_key,
+            group_key=metadata.device_group_key,
+            device_name=device_name,
+            remember=remember,
+        )
+        return confirmed.device_key if confirmed else None
 
     async def confirm(
         self,
@@ -91,5 +115,6 @@ class RememberedDevice:
             log.warning("could not confirm the new device (%s); continuing without it", exc.code)
             return None
         record = DeviceRecord(device_key, group_key, secret.device_password)
+        self.record = record
         await self._store.set(self._key, record.to_json())
         return record

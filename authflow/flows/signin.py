@@ -1,41 +1,14 @@
 """SignInFlow: every Cognito sign-in, one explicit state machine, driven by ``await flow.step()``.
 
-States (top level, always one of these strings)::
-
-    Unauthenticated ──start──▶ (InitiateAuth)
-        ├─challenged──▶ ChallengePending ──answer / verify_password / authenticate_device /
-        │                   │               verify_device_password / set_up_totp──▶ (Respond…)
-        │                   ├─challenged──▶ ChallengePending
-        │                   ├─authenticated──▶ Authenticated
-        │                   └─rejected──▶ Unauthenticated   (proof refused, session expired)
-        └─authenticated──▶ Authenticated ──refresh──▶ Refreshing ──exchange──▶ (refresh)
-                                │                  ├─refreshed / refresh_failed──▶ Authenticated
-                                │                  └─expired──▶ SignedOut
-                                └─sign_out──▶ SignedOut
-    cancel: Unauthenticated | ChallengePending ──▶ SignedOut
-
-Guarantees:
-
-* Request I/O runs in ``before`` callbacks, so a failed request leaves the state unchanged: a wrong
-  code raises (e.g. :class:`~authflow.protocol.errors.CodeMismatchError`) and the caller can answer
-  again. Public methods are serialised by the flow's lock.
-* PASSWORD_VERIFIER, DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER are answered by the engine inside
-  the same ``step()`` call; they appear as transitions (and in the diagram), never as questions.
-  A refused proof moves back to Unauthenticated (the SECRET_BLOCK is single-use) and re-raises;
-  ``step(password)`` then starts again, optionally with a corrected password.
-* USERNAME, SECRET_HASH and DEVICE_KEY are filled in by the engine with the right principal: the
-  typed login for InitiateAuth, USER_ID_FOR_SRP (the internal username) after SRP.
-* A stale remembered device ("Device does not exist.") is forgotten and the sign-in retried once
-  without it.
-* ``snapshot()`` is JSON-safe and never holds the password; ``AuthClient.resume`` rebuilds the
-  flow elsewhere.
-
-What each challenge expects and how an answer becomes ChallengeResponses is the table in
-:mod:`~authflow.flows.challenges`; the requests go through the session manager's
-:class:`~authflow.sessions.signin_operations.SignInOperations`; the options are one
-:class:`~authflow.flows.options.SignInOptions`, stored whole by :mod:`~authflow.flows.snapshot`.
+The machine (states, transitions, guarantees) is the table in :mod:`~authflow.flows.signin_machine`;
+what each challenge expects and how an answer becomes ChallengeResponses is the table in
+:mod:`~authflow.flows.challenges`. The flow holds one sign-in's state and drives the machine; the
+requests are built and sent by :mod:`~authflow.flows.signin_requests` (through the session
+manager's :class:`~authflow.sessions.signin_operations.SignInOperations`), the engine's own
+answers come from :mod:`~authflow.flows.engine_answers`, the remembered device from
+:mod:`~authflow.flows.devices`; the options are one :class:`~authflow.flows.options.SignInOptions`,
+stored whole with the pending challenge by :mod:`~authflow.flows.snapshot`.
 """
-
 from __future__ import annotations
 
 import logging
@@ -46,25 +19,18 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from authflow import srp
 from authflow.config import CognitoConfig
-from authflow.flows import engine_answers
+from authflow.flows import signin_machine
 from authflow.flows.base import Flow
-from authflow.flows.challenges import (
-    Challenge,
-    ChooseSetup,
-    Respond,
-    SetUpTotp,
-    VerifyTotp,
-    responses_from,
-)
+from authflow.flows.challenges import Challenge, ChooseSetup, SetUpTotp, VerifyTotp, responses_from
 from authflow.flows.devices import RememberedDevice
+from authflow.flows.engine_answers import EngineAnswers
 from authflow.flows.options import SignInOptions
+from authflow.flows.signin_requests import SignInRequests
 from authflow.flows.snapshot import SNAPSHOT_VERSION, SignInSnapshot
 from authflow.flows.step import Step
 from authflow.protocol.errors import (
     ChallengeExpiredError,
-    EnableSoftwareTokenMFAError,
     InvalidStateError,
     ProtocolViolationError,
     ServiceError,
@@ -73,13 +39,11 @@ from authflow.protocol.errors import (
     is_dead_challenge_session,
     is_unknown_device,
 )
-from authflow.protocol.operations import AssociateSoftwareTokenRequest, VerifySoftwareTokenRequest
-from authflow.protocol.secret_hash import secret_hash
 from authflow.protocol.shapes import AuthenticationResult
 from authflow.sessions.manager import DEFINITIVE_REFRESH_ERRORS, SessionManager, tokens_from_result
-from authflow.sessions.record import DeviceRecord, SessionRecord, Tokens
+from authflow.sessions.record import Tokens
 from authflow.sessions.signin_operations import AuthResponse
-from authflow.transport.base import Transport, call
+from authflow.transport.base import Transport
 
 if TYPE_CHECKING:
     from authflow.storage.base import Store
@@ -96,6 +60,8 @@ _SIGNED_OUT_BY_REFRESH: tuple[type[Exception], ...] = (
 )
 
 
+
+
 class SignInFlow(Flow):
     """One user's sign-in, from credentials to tokens, then refresh and sign-out.
 
@@ -109,47 +75,10 @@ class SignInFlow(Flow):
     """
 
     NAME = "SignIn"
-    STATES: ClassVar[tuple[str, ...]] = (
-        "Unauthenticated",
-        "ChallengePending",
-        "Authenticated",
-        "Refreshing",
-        "SignedOut",
-    )
-    INITIAL = "Unauthenticated"
-    FINALS = frozenset({"SignedOut"})
-    TRANSITIONS: ClassVar[tuple[dict[str, Any], ...]] = (
-        # caller-driven: I/O in `before`, so a failed request leaves the state as it was
-        {"trigger": "start", "source": "Unauthenticated", "dest": None,
-         "before": "_send_initiate_auth"},
-        {"trigger": "answer", "source": "ChallengePending", "dest": None,
-         "before": "_send_answer"},
-        # engine-answered challenges (flows/challenges.py names these triggers)
-        {"trigger": "verify_password", "source": "ChallengePending", "dest": None,
-         "before": "_answer_password_verifier"},
-        {"trigger": "authenticate_device", "source": "ChallengePending", "dest": None,
-         "before": "_answer_device_srp_auth"},
-        {"trigger": "verify_device_password", "source": "ChallengePending", "dest": None,
-         "before": "_answer_device_password_verifier"},
-        {"trigger": "set_up_totp", "source": "ChallengePending", "dest": None,
-         "before": "_associate_software_token"},
-        # server outcomes
-        {"trigger": "challenged", "source": ["Unauthenticated", "ChallengePending"],
-         "dest": "ChallengePending"},
-        {"trigger": "authenticated", "source": ["Unauthenticated", "ChallengePending"],
-         "dest": "Authenticated", "before": "_complete_sign_in"},
-        {"trigger": "rejected", "source": "ChallengePending", "dest": "Unauthenticated"},
-        # refresh and sign-out
-        {"trigger": "refresh", "source": "Authenticated", "dest": "Refreshing"},
-        {"trigger": "exchange", "source": "Refreshing", "dest": None, "before": "_send_refresh"},
-        {"trigger": "refreshed", "source": "Refreshing", "dest": "Authenticated"},
-        {"trigger": "refresh_failed", "source": "Refreshing", "dest": "Authenticated"},
-        {"trigger": "expired", "source": "Refreshing", "dest": "SignedOut"},
-        {"trigger": "sign_out", "source": "Authenticated", "dest": "SignedOut",
-         "before": "_send_sign_out"},
-        {"trigger": "cancel", "source": ["Unauthenticated", "ChallengePending"],
-         "dest": "SignedOut"},
-    )  # fmt: skip
+    STATES: ClassVar[tuple[str, ...]] = signin_machine.STATES
+    INITIAL = signin_machine.INITIAL
+    FINALS = signin_machine.FINALS
+    TRANSITIONS: ClassVar[tuple[dict[str, Any], ...]] = signin_machine.TRANSITIONS
 
     def __init__(
         self,
@@ -172,20 +101,19 @@ class SignInFlow(Flow):
             raise ValidationError("options must be a SignInOptions", field="options")
         super().__init__(initial=initial)
         self._config = config
-        self._transport = transport
         self._sessions = sessions
-        self._operations = sessions.operations
+        self._requests = SignInRequests(
+            config=config, transport=transport, operations=sessions.operations
+        )
         self._clock = clock
         self._login = username
-        self._password = password
+        self._engine = EngineAnswers(password)  # the password and SRP secrets in flight
         self._options = options if options is not None else SignInOptions()
         self._devices = RememberedDevice(
             store=store, key=sessions.device_key_for(username), transport=transport
         )
-        self._device: DeviceRecord | None = None
         self._device_retry_used = False
         self._challenge: Challenge | None = None  # the one pending (kept when it went stale)
-        self._ephemeral: srp.SrpEphemeral | None = None  # between SRP_A and its verifier
         self._response: AuthResponse | None = None  # the answer the machine advances from
         self._tokens: Tokens | None = None
         self.session_key: str | None = None
@@ -253,7 +181,7 @@ class SignInFlow(Flow):
                             "before the sign-in starts, a response can only be the password",
                             field="password",
                         )
-                    self._password = response
+                    self._engine.password = response
                 await self._start()
             elif state == "ChallengePending":
                 if response is None:
@@ -311,10 +239,10 @@ class SignInFlow(Flow):
     # -- starting -------------------------------------------------------------------------------
 
     async def _start(self) -> None:
-        if self._device is None:
-            self._device = await self._devices.load()
+        if self._devices.record is None:
+            await self._devices.load()
         while True:
-            had_device = self._device is not None
+            had_device = self._devices.record is not None
             try:
                 await self._fire("start")
                 await self._advance()
@@ -324,53 +252,24 @@ class SignInFlow(Flow):
                     raise
                 log.info("remembered device is gone; signing in again without it")
                 self._device_retry_used = True
-                await self._forget_device()
+                await self._devices.forget()
                 if self.state == "ChallengePending":
                     await self._fire("rejected")
 
-    async def _forget_device(self) -> None:
-        self._device = None
-        await self._devices.forget()
-
-    def _secret_hash(self, username: str) -> str | None:
-        cfg = self._config
-        if not cfg.client_secret:
-            return None
-        return secret_hash(username, cfg.client_id, cfg.client_secret)
-
     async def _send_initiate_auth(self, event: Any) -> None:
         options = self._options
-        if options.needs_password and not self._password:
+        if options.needs_password and not self._engine.password:
             raise ValidationError(
                 "this sign-in needs the password: step(password)", field="password"
             )
-        params: dict[str, str] = {"USERNAME": self._login}
-        flow = options.auth_flow
-        self._challenge = None  # a new sign-in attempt: nothing of an earlier one carries over
-        self._ephemeral = None
-        if flow == "USER_AUTH" and options.preferred_challenge:
-            params["PREFERRED_CHALLENGE"] = options.preferred_challenge
-        if options.starts_with_srp:
-            self._ephemeral = await srp.new_ephemeral_async()
-            params["SRP_A"] = self._ephemeral.srp_a
-            if flow == "CUSTOM_AUTH":
-                params["CHALLENGE_NAME"] = "SRP_A"
-        elif options.sends_password:
-            assert self._password is not None
-            params["PASSWORD"] = self._password
-        hashed = self._secret_hash(self._login)
-        if hashed:
-            params["SECRET_HASH"] = hashed
-        if self._device is not None:
-            params["DEVICE_KEY"] = self._device.device_key
-        request = self._operations.start(
-            self._config,
-            auth_flow=flow,
-            parameters=params,
-            client_metadata=options.client_metadata or None,
-            session=options.session if flow == "USER_AUTH" else None,
+        self._challenge = None  # a new attempt: nothing of an earlier one carries over
+        self._response = await self._requests.start(
+            options,
+            login=self._login,
+            password=self._engine.password,
+            srp_a=await self._engine.start(srp_a=options.starts_with_srp),
+            device=self._devices.record,
         )
-        self._response = await call(self._transport, request)
         if options.session is not None:  # ConfirmSignUp's Session is single-use
             self._options = attrs.evolve(options, session=None)
 
@@ -392,15 +291,11 @@ class SignInFlow(Flow):
                     "response has neither a ChallengeName nor an AuthenticationResult",
                     field="ChallengeName",
                 )
-            previous = self._challenge
-            self._challenge = Challenge.received(
-                name=response.challenge_name,
-                parameters=response.challenge_parameters,
-                session=response.session,
-                available=response.available_challenges,
-                principal=previous.principal if previous else self._login,
+            self._challenge = Challenge.from_response(
+                response,
+                previous=self._challenge,
+                login=self._login,
                 deadline=self._clock() + self._config.auth_session_validity,
-                previous=previous,
             )
             await self._fire("challenged")
             kind = self._challenge.kind
@@ -415,30 +310,20 @@ class SignInFlow(Flow):
                 # an engine-answered step cannot be answered again (its SECRET_BLOCK or Session
                 # is spent, or the server's values were hostile): back to Unauthenticated
                 await self._fire("rejected")
-                if self._device is not None and is_unknown_device(exc):
-                    await self._forget_device()  # _start retries once without it
+                if self._devices.record is not None and is_unknown_device(exc):
+                    await self._devices.forget()  # _start retries once without it
                 if isinstance(exc, ServiceError) and is_dead_challenge_session(exc):
                     raise ChallengeExpiredError.from_service_error(exc) from exc
                 raise
 
     async def _respond(self, responses: Mapping[str, str]) -> None:
-        challenge = self._challenge
-        assert challenge is not None
-        sent = dict(responses)
-        sent["USERNAME"] = sent.get("USERNAME") or challenge.principal
-        hashed = self._secret_hash(sent["USERNAME"])
-        if hashed:
-            sent["SECRET_HASH"] = hashed
-        if self._device is not None and challenge.kind.sends_device_key:
-            sent["DEVICE_KEY"] = self._device.device_key
-        request = self._operations.answer(
-            self._config,
-            challenge_name=challenge.name,
-            session=challenge.session,
-            responses=sent,
-            client_metadata=self._options.client_metadata or None,
+        assert self._challenge is not None
+        self._response = await self._requests.answer(
+            self._challenge,
+            responses,
+            device=self._devices.record,
+            client_metadata=self._options.client_metadata,
         )
-        self._response = await call(self._transport, request)
 
     # -- caller-answered challenges ---------------------------------------------------------------
 
@@ -453,54 +338,16 @@ class SignInFlow(Flow):
         elif isinstance(action, ChooseSetup):
             self._challenge = attrs.evolve(challenge, setup_choice=action.choice)
         elif isinstance(action, VerifyTotp):
-            await self._verify_software_token(action)
+            self._challenge = await self._requests.verify_software_token(
+                challenge, action.code, action.friendly_device_name
+            )
+            await self._respond({})
         else:
-            await self._respond(await self._with_password(action))
-
-    async def _with_password(self, action: Respond) -> dict[str, str]:
-        """The responses, plus what SELECT_CHALLENGE's PASSWORD / PASSWORD_SRP take from the
-        sign-in itself: the password, or a fresh SRP_A."""
-        responses = dict(action.responses)
-        if not (action.with_password or action.with_srp_a):
-            return responses
-        if not self._password:
-            choice = responses.get("ANSWER")
-            raise ValidationError(f"{choice} needs the password", field="PASSWORD")
-        if action.with_password:
-            responses["PASSWORD"] = self._password
-        if action.with_srp_a:
-            self._ephemeral = await srp.new_ephemeral_async()
-            responses["SRP_A"] = self._ephemeral.srp_a
-        return responses
+            await self._respond(await self._engine.complete(action))
 
     async def _associate_software_token(self, event: Any) -> None:
-        challenge = self._challenge
-        assert challenge is not None
-        request = AssociateSoftwareTokenRequest(session=challenge.session)
-        result = await call(self._transport, request)
-        if not result.secret_code:
-            raise ProtocolViolationError("AssociateSoftwareToken returned no SecretCode")
-        self._challenge = attrs.evolve(
-            challenge,
-            totp_secret=result.secret_code,
-            session=result.session or challenge.session,
-        )
-
-    async def _verify_software_token(self, action: VerifyTotp) -> None:
-        challenge = self._challenge
-        assert challenge is not None
-        request = VerifySoftwareTokenRequest(
-            session=challenge.session,
-            user_code=action.code,
-            friendly_device_name=action.friendly_device_name,
-        )
-        verified = await call(self._transport, request)
-        if verified.status != "SUCCESS":
-            raise EnableSoftwareTokenMFAError("the TOTP code was not accepted")
-        self._challenge = attrs.evolve(
-            challenge, totp_secret=None, session=verified.session or challenge.session
-        )
-        await self._respond({})
+        assert self._challenge is not None
+        self._challenge = await self._requests.associate_software_token(self._challenge)
 
     # -- engine-answered challenges (flows/engine_answers.py) ----------------------------------
 
@@ -509,27 +356,20 @@ class SignInFlow(Flow):
 
     async def _answer_password_verifier(self, event: Any) -> None:
         assert self._challenge is not None
-        responses = await engine_answers.password_verifier(
-            self._challenge,
-            pool_name=self._config.pool_name,
-            password=self._password,
-            ephemeral=self._ephemeral,
-            now=self._now(),
+        engine, pool_name = self._engine, self._config.pool_name
+        await self._respond(
+            await engine.password_verifier(self._challenge, pool_name=pool_name, now=self._now())
         )
-        self._ephemeral = None
-        await self._respond(responses)
 
     async def _answer_device_srp_auth(self, event: Any) -> None:
-        self._ephemeral, responses = await engine_answers.device_srp_auth(self._device)
-        await self._respond(responses)
+        await self._respond(await self._engine.device_srp_auth(self._devices.record))
 
     async def _answer_device_password_verifier(self, event: Any) -> None:
         assert self._challenge is not None
-        responses = await engine_answers.device_password_verifier(
-            self._challenge, device=self._device, ephemeral=self._ephemeral, now=self._now()
+        engine, device = self._engine, self._devices.record
+        await self._respond(
+            await engine.device_password_verifier(self._challenge, device=device, now=self._now())
         )
-        self._ephemeral = None
-        await self._respond(responses)
 
     # -- completion, refresh and sign-out -------------------------------------------------------
 
@@ -537,33 +377,18 @@ class SignInFlow(Flow):
         result: AuthenticationResult = event.kwargs["result"]
         received = self._clock()
         tokens = tokens_from_result(result, received)
-        device_key = self._device.device_key if self._device else None
-        metadata = result.new_device_metadata
-        if metadata is not None and metadata.device_key and metadata.device_group_key:
-            confirmed = await self._devices.confirm(
-                access_token=tokens.access_token,
-                device_key=metadata.device_key,
-                group_key=metadata.device_group_key,
-                device_name=self._options.device_name,
-                remember=self._options.remember_device,
-            )
-            device_key = confirmed.device_key if confirmed else None
-            if confirmed is not None:
-                self._device = confirmed
-        record = SessionRecord.from_tokens(
-            user_pool_id=self._config.user_pool_id,
-            client_id=self._config.client_id,
-            login=self._login,
-            tokens=tokens,
-            received_at=received,
-            device_key=device_key,
+        device_key = await self._devices.after_sign_in(
+            tokens.access_token,
+            result.new_device_metadata,
+            device_name=self._options.device_name,
+            remember=self._options.remember_device,
         )
-        key = self._sessions.session_key(record.username)
-        await self._sessions.save(key, record)
+        self.session_key = await self._sessions.open_session(
+            login=self._login, tokens=tokens, received_at=received, device_key=device_key
+        )
         self._tokens = tokens
-        self.session_key = key
         self._challenge = None
-        self._password = None  # not needed any more; never kept longer than necessary
+        self._engine.password = None  # not needed any more; never kept longer than necessary
 
     async def _send_refresh(self, event: Any) -> None:
         if self.session_key is None:
@@ -586,7 +411,7 @@ class SignInFlow(Flow):
         It holds the challenge Session (a bearer secret for the next step): store it where you
         would store tokens. ``AuthClient.resume(record)`` rebuilds the flow.
         """
-        if self._ephemeral is not None and self.state == "ChallengePending":
+        if self._engine.mid_srp and self.state == "ChallengePending":
             raise InvalidStateError("cannot snapshot in the middle of an engine SRP step")
         return SignInSnapshot(
             user_pool_id=self._config.user_pool_id,
@@ -611,19 +436,9 @@ class SignInFlow(Flow):
     ) -> SignInFlow:
         """Rebuild a flow from :meth:`snapshot` output (see ``AuthClient.resume``)."""
         snap = record if isinstance(record, SignInSnapshot) else SignInSnapshot.from_json(record)
-        if snap.user_pool_id != config.user_pool_id or snap.client_id != config.client_id:
-            raise ValidationError(
-                "the snapshot belongs to another pool or client", field="client_id"
-            )
-        state = snap.state
-        if state == "Refreshing":  # a refresh interrupted by the snapshot: the session stands
-            state = "Authenticated"
-        if state not in cls.STATES:
-            raise ValidationError("snapshot has an unknown state", field="state")
-        if state == "ChallengePending" and snap.challenge is None:
-            raise ValidationError("challenge snapshot lacks the challenge", field="challenge")
-        if state == "Authenticated" and snap.session_key is None:
-            raise ValidationError("authenticated snapshot lacks session_key", field="session_key")
+        state = snap.state_to_resume(
+            user_pool_id=config.user_pool_id, client_id=config.client_id, states=cls.STATES
+        )
         flow = cls(
             config=config,
             transport=transport,
@@ -636,7 +451,7 @@ class SignInFlow(Flow):
         )
         flow._challenge = snap.challenge
         flow.session_key = snap.session_key
-        flow._device = await flow._devices.load()
+        await flow._devices.load()
         if state == "Authenticated":
             assert snap.session_key is not None
             session = await sessions.load(snap.session_key)

@@ -14,7 +14,7 @@ next step): store it where you would store tokens.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import attrs
@@ -65,6 +65,25 @@ class SignInSnapshot:
             "options": self.options.to_json(),
             "challenge": None if self.challenge is None else self.challenge.to_json(),
         }
+
+    def state_to_resume(
+        self, *, user_pool_id: str, client_id: str, states: Collection[str]
+    ) -> str:
+        """The state a flow resumes in, after checking the snapshot fits: same pool and client,
+        a known state, a challenge when one is pending, a session key once signed in. A refresh
+        the snapshot interrupted resumes Authenticated (the session stands)."""
+        if self.user_pool_id != user_pool_id or self.client_id != client_id:
+            raise ValidationError(
+                "the snapshot belongs to another pool or client", field="client_id"
+            )
+        state = "Authenticated" if self.state == "Refreshing" else self.state
+        if state not in states:
+            raise ValidationError("snapshot has an unknown state", field="state")
+        if state == "ChallengePending" and self.challenge is None:
+            raise ValidationError("challenge snapshot lacks the challenge", field="challenge")
+        if state == "Authenticated" and self.session_key is None:
+            raise ValidationError("authenticated snapshot lacks session_key", field="session_key")
+        return state
 
     @classmethod
     def from_json(cls, data: object) -> SignInSnapshot:

@@ -154,6 +154,23 @@ class SessionManager:
         data = await self._store.get(key)
         return None if data is None else SessionRecord.from_json(data)
 
+    async def open_session(
+        self, *, login: str, tokens: Tokens, received_at: float, device_key: str | None
+    ) -> str:
+        """Store the session a sign-in as ``login`` just opened; return its key."""
+        cfg = self._config
+        record = SessionRecord.from_tokens(
+            user_pool_id=cfg.user_pool_id,
+            client_id=cfg.client_id,
+            login=login,
+            tokens=tokens,
+            received_at=received_at,
+            device_key=device_key,
+        )
+        key = self.session_key(record.username)
+        await self.save(key, record)
+        return key
+
     async def save(self, key: str, record: SessionRecord) -> None:
         """Store ``record`` under ``key`` as one atomic write."""
         await self._store.set(key, record.to_json())
