@@ -10,13 +10,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from scripted_cognito import Script, auth_result, challenge, error
 
 from authflow import AuthClient, CognitoConfig, srp
 from authflow.protocol.errors import NotAuthorizedError, ProtocolViolationError
 from authflow.storage import MemoryStore
 from authflow.transport import MockTransport
-
-from .scripted import Script, auth_result, challenge, error
 
 POOL = "us-east-1_AbCdEf123"
 POOL_NAME = "AbCdEf123"
