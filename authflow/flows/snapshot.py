@@ -130,4 +130,6 @@ class SignInSnapshot:
             challenge = Challenge.from_json(
                 data, principal=common["login"], prefix="", name_key="challenge"
             )
-        return cls(options=SignInOptions.from_json(data), challenge=challenge, **common)
+        # v1's "session" is the challenge's Session; the ConfirmSignUp one was never kept
+        options = SignInOptions.from_json({k: v for k, v in data.items() if k != "session"})
+        return cls(options=options, challenge=challenge, **common)
