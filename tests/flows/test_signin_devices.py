@@ -1,5 +1,7 @@
 """Devices, rotation, SRP-first custom auth and serialisation, on scripted responses whose SRP side
-is really verified (authflow.srp's server helpers), until the emulator's part 2 serves them."""
+is really verified (authflow.srp's server helpers): hostile and out-of-order server values the
+emulator never sends. The same paths run against the emulator in
+tests/emulator/test_engine_compat.py."""
 
 from __future__ import annotations
 
