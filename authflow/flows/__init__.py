@@ -1,9 +1,11 @@
 """The flows: explicit transitions state machines driven by ``await flow.step(response)``.
 
-* :mod:`~authflow.flows.signin` - :class:`SignInFlow`, with its options
-  (:mod:`~authflow.flows.options`), the challenge table (:mod:`~authflow.flows.challenges`), the
-  engine's SRP answers (:mod:`~authflow.flows.engine_answers`), remembered devices
-  (:mod:`~authflow.flows.devices`) and snapshots (:mod:`~authflow.flows.snapshot`);
+* :mod:`~authflow.flows.signin` - :class:`SignInFlow`, running the machine in
+  :mod:`~authflow.flows.signin_machine`, with its options (:mod:`~authflow.flows.options`), the
+  challenge table (:mod:`~authflow.flows.challenges`), its requests
+  (:mod:`~authflow.flows.signin_requests`), the engine's own answers
+  (:mod:`~authflow.flows.engine_answers`), remembered devices (:mod:`~authflow.flows.devices`)
+  and snapshots (:mod:`~authflow.flows.snapshot`);
 * :mod:`~authflow.flows.simple` - :class:`SignUpFlow` and :class:`ForgotPasswordFlow`;
 * :mod:`~authflow.flows.step` - the :class:`Step` every ``step()`` returns;
 * :mod:`~authflow.flows.base` - what every flow shares.
