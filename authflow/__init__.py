@@ -6,7 +6,9 @@
 >>> #     step = await flow.step()
 
 The names below are loaded lazily (PEP 562), so importing a bottom layer such as
-``authflow.protocol`` or ``authflow.srp`` does not pull in aiohttp or transitions.
+``authflow.protocol`` or ``authflow.srp`` does not pull in aiohttp or transitions. Every error
+class is here too (``from authflow import CodeMismatchError``): one per Cognito exception, plus
+authflow's own.
 """
 
 from __future__ import annotations
@@ -21,80 +23,172 @@ if TYPE_CHECKING:
     from authflow.client import AuthClient
     from authflow.config import CognitoConfig
     from authflow.flows import (
-        ChallengeExpiredError,
         CodeDelivery,
         ForgotPasswordFlow,
         SignInFlow,
+        SignInOptions,
         SignUpFlow,
         Step,
         TransitionEvent,
     )
     from authflow.protocol.errors import (
+        AliasExistsError,
         AuthflowError,
+        ChallengeExpiredError,
+        CodeDeliveryFailureError,
+        CodeMismatchError,
+        ConcurrentModificationError,
+        DeviceKeyExistsError,
+        EnableSoftwareTokenMFAError,
+        ExpiredCodeError,
+        FeatureUnavailableInTierError,
+        ForbiddenError,
+        InternalErrorError,
+        InvalidEmailRoleAccessPolicyError,
+        InvalidLambdaResponseError,
+        InvalidParameterError,
+        InvalidPasswordError,
+        InvalidSmsRoleAccessPolicyError,
+        InvalidSmsRoleTrustRelationshipError,
         InvalidStateError,
+        InvalidUserPoolConfigurationError,
+        LimitExceededError,
+        MFAMethodNotFoundError,
+        NotAuthorizedError,
+        OperationNotEnabledError,
+        PasswordHistoryPolicyViolationError,
+        PasswordResetRequiredError,
         ProtocolViolationError,
+        RefreshTokenReuseError,
+        ResourceNotFoundError,
         ServiceError,
+        SessionNotFoundError,
+        SoftwareTokenMFANotFoundError,
+        TooManyFailedAttemptsError,
+        TooManyRequestsError,
         TransportError,
         TransportTimeoutError,
+        UnauthorizedError,
+        UnexpectedLambdaError,
+        UnknownOperationError,
+        UnsupportedOperationError,
+        UnsupportedTokenTypeError,
+        UserLambdaValidationError,
+        UsernameExistsError,
+        UserNotConfirmedError,
+        UserNotFoundError,
+        UserPoolAddOnNotEnabledError,
         ValidationError,
+        WebAuthnChallengeNotFoundError,
+        WebAuthnClientMismatchError,
+        WebAuthnConfigurationMissingError,
+        WebAuthnCredentialNotSupportedError,
+        WebAuthnNotEnabledError,
+        WebAuthnOriginNotAllowedError,
+        WebAuthnRelyingPartyMismatchError,
     )
     from authflow.sessions import SessionEvent, SessionRecord, Tokens
     from authflow.storage import MemoryStore, Store
 
+#: Where each name that is not an error class lives (every ``...Error`` in ``__all__`` lives in
+#: :mod:`authflow.protocol.errors`).
 _EXPORTS = {
     "Account": "authflow.account",
     "AuthClient": "authflow.client",
     "CognitoConfig": "authflow.config",
-    "ChallengeExpiredError": "authflow.flows",
     "CodeDelivery": "authflow.flows",
     "ForgotPasswordFlow": "authflow.flows",
     "SignInFlow": "authflow.flows",
+    "SignInOptions": "authflow.flows",
     "SignUpFlow": "authflow.flows",
     "Step": "authflow.flows",
     "TransitionEvent": "authflow.flows",
-    "AuthflowError": "authflow.protocol.errors",
-    "InvalidStateError": "authflow.protocol.errors",
-    "ProtocolViolationError": "authflow.protocol.errors",
-    "ServiceError": "authflow.protocol.errors",
-    "TransportError": "authflow.protocol.errors",
-    "TransportTimeoutError": "authflow.protocol.errors",
-    "ValidationError": "authflow.protocol.errors",
     "SessionEvent": "authflow.sessions",
     "SessionRecord": "authflow.sessions",
     "Tokens": "authflow.sessions",
     "MemoryStore": "authflow.storage",
     "Store": "authflow.storage",
 }
+_ERRORS_MODULE = "authflow.protocol.errors"
 
 __all__ = [
     "Account",
+    "AliasExistsError",
     "AuthClient",
     "AuthflowError",
     "ChallengeExpiredError",
     "CodeDelivery",
+    "CodeDeliveryFailureError",
+    "CodeMismatchError",
     "CognitoConfig",
+    "ConcurrentModificationError",
+    "DeviceKeyExistsError",
+    "EnableSoftwareTokenMFAError",
+    "ExpiredCodeError",
+    "FeatureUnavailableInTierError",
+    "ForbiddenError",
     "ForgotPasswordFlow",
+    "InternalErrorError",
+    "InvalidEmailRoleAccessPolicyError",
+    "InvalidLambdaResponseError",
+    "InvalidParameterError",
+    "InvalidPasswordError",
+    "InvalidSmsRoleAccessPolicyError",
+    "InvalidSmsRoleTrustRelationshipError",
     "InvalidStateError",
+    "InvalidUserPoolConfigurationError",
+    "LimitExceededError",
+    "MFAMethodNotFoundError",
     "MemoryStore",
+    "NotAuthorizedError",
+    "OperationNotEnabledError",
+    "PasswordHistoryPolicyViolationError",
+    "PasswordResetRequiredError",
     "ProtocolViolationError",
+    "RefreshTokenReuseError",
+    "ResourceNotFoundError",
     "ServiceError",
     "SessionEvent",
+    "SessionNotFoundError",
     "SessionRecord",
     "SignInFlow",
+    "SignInOptions",
     "SignUpFlow",
+    "SoftwareTokenMFANotFoundError",
     "Step",
     "Store",
     "Tokens",
+    "TooManyFailedAttemptsError",
+    "TooManyRequestsError",
     "TransitionEvent",
     "TransportError",
     "TransportTimeoutError",
+    "UnauthorizedError",
+    "UnexpectedLambdaError",
+    "UnknownOperationError",
+    "UnsupportedOperationError",
+    "UnsupportedTokenTypeError",
+    "UserLambdaValidationError",
+    "UserNotConfirmedError",
+    "UserNotFoundError",
+    "UserPoolAddOnNotEnabledError",
+    "UsernameExistsError",
     "ValidationError",
+    "WebAuthnChallengeNotFoundError",
+    "WebAuthnClientMismatchError",
+    "WebAuthnConfigurationMissingError",
+    "WebAuthnCredentialNotSupportedError",
+    "WebAuthnNotEnabledError",
+    "WebAuthnOriginNotAllowedError",
+    "WebAuthnRelyingPartyMismatchError",
     "__version__",
 ]
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
+    if module is None and name.endswith("Error") and name in __all__:
+        module = _ERRORS_MODULE
     if module is None:
         raise AttributeError(f"module 'authflow' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Unpack
 
 from authflow.account import Account
 from authflow.config import CognitoConfig
+from authflow.flows.options import SignInOptions, SignInOptionsArgs
 from authflow.flows.signin import SignInFlow
 from authflow.flows.simple import ForgotPasswordFlow, SignUpFlow
+from authflow.flows.snapshot import SignInSnapshot
 from authflow.protocol.errors import ValidationError
 from authflow.sessions.manager import SessionManager
 from authflow.storage.base import Store
@@ -79,22 +81,19 @@ class AuthClient:
         username: str,
         password: str | None = None,
         *,
-        auth_flow: str = "USER_SRP_AUTH",
-        preferred_challenge: str | None = None,
-        srp_first: bool = False,
-        client_metadata: Mapping[str, str] | None = None,
-        remember_device: bool = False,
-        device_name: str | None = None,
-        totp_issuer: str = "AWSCognito",
-        session: str | None = None,
+        options: SignInOptions | None = None,
+        **option_args: Unpack[SignInOptionsArgs],
     ) -> SignInFlow:
         """A new :class:`SignInFlow` (nothing is sent until ``step()``).
 
-        ``auth_flow``: ``USER_SRP_AUTH`` (default), ``USER_PASSWORD_AUTH``, ``CUSTOM_AUTH``
-        (``srp_first=True`` proves the password with SRP first) or ``USER_AUTH`` (choice-based;
+        The options are the fields of :class:`~authflow.flows.options.SignInOptions`, given as
+        keywords or as ``options=SignInOptions(...)`` (not both): ``auth_flow`` is
+        ``USER_SRP_AUTH`` (default), ``USER_PASSWORD_AUTH``, ``CUSTOM_AUTH`` (``srp_first=True``
+        proves the password with SRP first) or ``USER_AUTH`` (choice-based;
         ``preferred_challenge`` one of PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, WEB_AUTHN;
-        ``session`` is ConfirmSignUp's Session for passwordless sign-in after sign-up).
-        ``remember_device`` opts in to remembering a new device on "user opt-in" pools.
+        ``session`` is ConfirmSignUp's Session for passwordless sign-in after sign-up);
+        ``remember_device`` opts in to remembering a new device on "user opt-in" pools;
+        ``client_metadata``, ``device_name`` and ``totp_issuer`` as named.
         """
         return SignInFlow(
             config=self.config,
@@ -103,14 +102,7 @@ class AuthClient:
             sessions=self.sessions,
             username=username,
             password=password,
-            auth_flow=auth_flow,
-            preferred_challenge=preferred_challenge,
-            srp_first=srp_first,
-            client_metadata=client_metadata,
-            remember_device=remember_device,
-            device_name=device_name,
-            totp_issuer=totp_issuer,
-            session=session,
+            options=SignInOptions.from_arguments(options, option_args),
             clock=self._clock,
         )
 
@@ -146,8 +138,11 @@ class AuthClient:
             client_metadata=client_metadata,
         )
 
-    async def resume(self, record: Mapping[str, Any]) -> SignInFlow:
-        """Rebuild a sign-in flow from ``flow.snapshot()`` output (in this or another process)."""
+    async def resume(self, record: Mapping[str, Any] | SignInSnapshot) -> SignInFlow:
+        """Rebuild a sign-in flow from ``flow.snapshot()`` output (in this or another process).
+
+        Version-1 snapshots (written before :class:`SignInSnapshot`) are read too; anything else
+        is a :class:`ValidationError` naming the member at fault."""
         return await SignInFlow.from_snapshot(
             record,
             config=self.config,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from authflow.protocol import errors as E
 
-# protocol.md §2.5, plus UnknownOperationException from the JSON 1.1 protocol.
+# docs/protocol-notes.md §2.5, plus UnknownOperationException from the JSON 1.1 protocol.
 CATALOGUE = """
 AliasExists CodeDeliveryFailure CodeMismatch ConcurrentModification DeviceKeyExists
 EnableSoftwareTokenMFA ExpiredCode FeatureUnavailableInTier Forbidden InternalError
@@ -109,3 +109,76 @@ def test_errors_pickle_and_repr() -> None:
     assert type(clone) is E.CodeMismatchError and clone.code == err.code
     assert re.match(r"CodeMismatchError\(code='CodeMismatchException'", repr(err))
     assert str(err) == "CodeMismatchException: Invalid code"
+
+
+def test_the_table_is_built_from_the_classes() -> None:
+    defined = {cls for cls in vars(E).values()
+               if isinstance(cls, type) and issubclass(cls, E.ServiceError)
+               and "code_name" in cls.__dict__ and cls.code_name}
+    assert set(E.SERVICE_ERRORS.values()) == defined
+    assert all(code == cls.code_name for code, cls in E.SERVICE_ERRORS.items())
+    # a refinement inherits its parent's code and does not take its place in the table
+    assert E.SERVICE_ERRORS["NotAuthorizedException"] is E.NotAuthorizedError
+    assert E.ChallengeExpiredError not in E.SERVICE_ERRORS.values()
+
+
+def test_a_class_defined_elsewhere_does_not_change_the_table() -> None:
+    class Local(E.ServiceError):
+        code_name = "LocalOnlyException"
+
+    assert "LocalOnlyException" not in E._modelled_service_errors()
+
+
+# Cognito's own texts (docs/protocol-notes.md §1.3): written out here, not taken from the module.
+EXPIRED = "Invalid session for the user, session is expired."
+USED_ONCE = "Invalid session for the user, session can only be used once."
+INVALID = "Invalid session for the user."
+NO_DEVICE = "Device does not exist."
+
+
+def test_the_message_constants_are_cognitos_texts() -> None:
+    assert (E.SESSION_EXPIRED_MESSAGE, E.SESSION_USED_MESSAGE, E.SESSION_INVALID_MESSAGE,
+            E.DEVICE_NOT_FOUND_MESSAGE) == (EXPIRED, USED_ONCE, INVALID, NO_DEVICE)
+
+
+@pytest.mark.parametrize("message", [EXPIRED, USED_ONCE, INVALID, EXPIRED.upper()])
+def test_a_dead_challenge_session_is_recognised(message: str) -> None:
+    error = E.service_error("NotAuthorizedException", message, status=400)
+    assert E.is_dead_challenge_session(error)
+    expired = E.ChallengeExpiredError.from_service_error(error)
+    assert isinstance(expired, E.NotAuthorizedError)
+    assert (expired.code, expired.status) == ("NotAuthorizedException", 400)
+    assert message not in str(expired)  # a message of its own, saying what to do
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("NotAuthorizedException", "Incorrect username or password."),
+    ("NotAuthorizedException", "Refresh Token has been revoked"),
+    ("NotAuthorizedException", "Access Token has expired"),
+    ("CodeMismatchException", EXPIRED),  # the text alone is not enough
+    ("ResourceNotFoundException", INVALID),
+])
+def test_other_errors_are_not_a_dead_session(code: str, message: str) -> None:
+    assert not E.is_dead_challenge_session(E.service_error(code, message, status=400))
+
+
+def test_an_unknown_device_is_recognised() -> None:
+    assert E.is_unknown_device(E.service_error("ResourceNotFoundException", NO_DEVICE))
+    assert not E.is_unknown_device(
+        E.service_error("ResourceNotFoundException", "User pool client abc does not exist."))
+    assert not E.is_unknown_device(E.service_error("NotAuthorizedException", NO_DEVICE))
+    assert not E.is_unknown_device(ValueError(NO_DEVICE))
+
+
+def test_moved_errors_are_importable_from_their_old_homes_and_the_top() -> None:
+    import authflow
+    from authflow.flows import ChallengeExpiredError as from_flows
+    from authflow.flows.signin import ChallengeExpiredError as from_signin
+    from authflow.sessions import SessionNotFoundError as from_sessions
+    from authflow.sessions.manager import SessionNotFoundError as from_manager
+
+    assert from_flows is from_signin is authflow.ChallengeExpiredError is E.ChallengeExpiredError
+    assert from_sessions is from_manager is authflow.SessionNotFoundError is E.SessionNotFoundError
+    clone = pickle.loads(pickle.dumps(E.ChallengeExpiredError.from_service_error(
+        E.NotAuthorizedError(EXPIRED, request_id="r1"))))
+    assert type(clone) is E.ChallengeExpiredError and clone.request_id == "r1"

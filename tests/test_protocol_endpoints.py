@@ -1,4 +1,4 @@
-"""X-Amz-Target, region / pool name from a pool id, endpoint resolution (protocol.md §1.1).
+"""X-Amz-Target, region / pool name from a pool id, endpoint resolution (docs/protocol-notes.md §1.1).
 
 Endpoint URLs are checked against botocore's own rule-set engine when botocore is installed."""
 

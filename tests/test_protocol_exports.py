@@ -40,7 +40,7 @@ def test_every_operation_is_exported() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [endpoints, shapes, operations, sys.modules["authflow.protocol.secret_hash"]],
+    [errors, endpoints, shapes, operations, sys.modules["authflow.protocol.secret_hash"]],
     ids=lambda m: m.__name__,
 )
 def test_doctests(module: ModuleType) -> None:

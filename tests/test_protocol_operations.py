@@ -27,7 +27,6 @@ from authflow.protocol import (
     InitiateAuthRequest,
     InitiateAuthResponse,
     ProtocolViolationError,
-    Request,
     RespondToAuthChallengeRequest,
     SignUpRequest,
     UserContextData,
@@ -48,8 +47,9 @@ from authflow.protocol._wire import (
     WireValue,
     members,
 )
+from authflow.transport import WireRequest
 
-# protocol.md §1.2: the 30 operations in scope plus the 4 found in botocore 1.44.8.
+# docs/protocol-notes.md §1.2: the 30 operations in scope plus the 4 found in botocore 1.44.8.
 EXPECTED_OPERATIONS = """
 SignUp ConfirmSignUp ResendConfirmationCode InitiateAuth RespondToAuthChallenge ForgotPassword
 ConfirmForgotPassword ChangePassword GlobalSignOut RevokeToken GetUser DeleteUser
@@ -401,7 +401,7 @@ def test_other_request_validation() -> None:
 
 
 def test_request_protocol_types_a_transport() -> None:
-    def call(request: Request[Any], body: Any) -> Any:
+    def call(request: WireRequest[Any], body: Any) -> Any:
         return request.RESPONSE.from_wire(body)
 
     req = InitiateAuthRequest(auth_flow="USER_AUTH", client_id="c")

@@ -1,4 +1,4 @@
-"""SECRET_HASH (protocol.md §5): the published vector, the §8.2.1 vectors, input checks."""
+"""SECRET_HASH (docs/protocol-notes.md §5): the published vector, the §8.2.1 vectors, input checks."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ CLIENT_SECRET = "1q2w3e4r5t6y7u8i9o0pEXAMPLEEXAMPLEEXAMPLEEXAMPLE"
 @pytest.mark.parametrize(
     ("username", "client_id", "client_secret", "expected"),
     [
-        # cognito-srp-helper fixture (protocol.md §5, §8.1): hash over the sub.
+        # cognito-srp-helper fixture (docs/protocol-notes.md §5, §8.1): hash over the sub.
         (
             "a2c2e290-6d0f-4a08-a5ca-f0162935f3a6",
             "18u8119jgbpr464n28s1itk2mq",

@@ -1,9 +1,30 @@
-"""The flows: explicit transitions state machines driven by ``await flow.step(response)``."""
+"""The flows: explicit transitions state machines driven by ``await flow.step(response)``.
+
+* :mod:`~authflow.flows.signin` - :class:`SignInFlow`, running the machine in
+  :mod:`~authflow.flows.signin_machine`, with its options (:mod:`~authflow.flows.options`), the
+  challenge table (:mod:`~authflow.flows.challenges`), its requests
+  (:mod:`~authflow.flows.signin_requests`), the engine's own answers
+  (:mod:`~authflow.flows.engine_answers`), remembered devices (:mod:`~authflow.flows.devices`)
+  and snapshots (:mod:`~authflow.flows.snapshot`);
+* :mod:`~authflow.flows.simple` - :class:`SignUpFlow` and :class:`ForgotPasswordFlow`;
+* :mod:`~authflow.flows.step` - the :class:`Step` every ``step()`` returns;
+* :mod:`~authflow.flows.base` - what every flow shares.
+"""
 
 from authflow.flows.base import Flow, TransitionEvent, lint_machine, mermaid_diagram
-from authflow.flows.signin import AUTH_FLOWS, ChallengeExpiredError, SignInFlow
+from authflow.flows.challenges import (
+    ANSWER_KEYS,
+    CHALLENGE_KINDS,
+    ENGINE_CHALLENGES,
+    Challenge,
+    ChallengeKind,
+)
+from authflow.flows.options import PREFERRED_CHALLENGES, SIGN_IN_AUTH_FLOWS, SignInOptions
+from authflow.flows.signin import SignInFlow
 from authflow.flows.simple import ForgotPasswordFlow, SignUpFlow
-from authflow.flows.step import ANSWER_KEYS, ENGINE_CHALLENGES, CodeDelivery, Step
+from authflow.flows.snapshot import SNAPSHOT_VERSION, SignInSnapshot
+from authflow.flows.step import CodeDelivery, Step
+from authflow.protocol.errors import ChallengeExpiredError
 
 #: Every flow class, for linting and diagram export.
 ALL_FLOWS: tuple[type[Flow], ...] = (SignInFlow, SignUpFlow, ForgotPasswordFlow)
@@ -11,13 +32,20 @@ ALL_FLOWS: tuple[type[Flow], ...] = (SignInFlow, SignUpFlow, ForgotPasswordFlow)
 __all__ = [
     "ALL_FLOWS",
     "ANSWER_KEYS",
-    "AUTH_FLOWS",
+    "CHALLENGE_KINDS",
     "ENGINE_CHALLENGES",
+    "PREFERRED_CHALLENGES",
+    "SIGN_IN_AUTH_FLOWS",
+    "SNAPSHOT_VERSION",
+    "Challenge",
     "ChallengeExpiredError",
+    "ChallengeKind",
     "CodeDelivery",
     "Flow",
     "ForgotPasswordFlow",
     "SignInFlow",
+    "SignInOptions",
+    "SignInSnapshot",
     "SignUpFlow",
     "Step",
     "TransitionEvent",

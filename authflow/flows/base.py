@@ -1,7 +1,7 @@
 """What every flow shares: a transitions AsyncMachine declared as data, serialised public methods,
 transition events, table linting and diagram export.
 
-Rules this module enforces (style.md, "Using transitions well"):
+Rules this module enforces (docs/architecture.md, "Using transitions well"):
 
 * states and transitions are plain data (``STATES``/``TRANSITIONS`` class attributes), built with
   ``auto_transitions=False`` and never a ``"*"`` source, so only the listed moves exist;

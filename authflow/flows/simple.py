@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from authflow.config import CognitoConfig
 from authflow.flows.base import Flow
-from authflow.flows.step import CodeDelivery
+from authflow.flows.step import CodeDelivery, Step
 from authflow.protocol.errors import InvalidStateError, ValidationError
 from authflow.protocol.operations import (
     ConfirmForgotPasswordRequest,
@@ -85,8 +85,9 @@ class SignUpFlow(_ClientFlow):
     """Register a user and confirm the code Cognito sends.
 
     >>> # signup = auth.sign_up("alice", "Correct-Horse-9!", attributes={"email": "a@x.org"})
-    >>> # await signup.step()          # -> "PendingConfirmation" (or "Confirmed" if auto-confirmed)
-    >>> # await signup.step("123456")  # -> "Confirmed"; signup.session feeds USER_AUTH sign-in
+    >>> # step = await signup.step()   # step.state == "PendingConfirmation" (or "Confirmed" if
+    >>> #                              # auto-confirmed); step.delivery says where the code went
+    >>> # await signup.step("123456")  # .state == "Confirmed"; signup.session feeds USER_AUTH
     """
 
     NAME = "SignUp"
@@ -136,9 +137,10 @@ class SignUpFlow(_ClientFlow):
     def __repr__(self) -> str:
         return f"SignUpFlow(state={self.state!r})"
 
-    async def step(self, response: str | Mapping[str, Any] | None = None) -> str:
+    async def step(self, response: str | Mapping[str, Any] | None = None) -> Step:
         """Register (first call), then confirm with the code (``str`` or
-        ``{"ConfirmationCode": ...}``). Returns the new state name."""
+        ``{"ConfirmationCode": ...}``). Returns a :class:`Step` whose ``state`` is the new state
+        name and ``delivery`` where the code went."""
         async with self._lock:
             if self.state == "Unregistered":
                 await self._fire("register")
@@ -151,7 +153,7 @@ class SignUpFlow(_ClientFlow):
                 await self._fire("confirmed")
             else:
                 raise InvalidStateError("SignUp: already confirmed", state=self.state)
-            return self.state
+            return Step(state=self.state, delivery=self.delivery)
 
     async def resend_code(self) -> CodeDelivery | None:
         """Ask for a new confirmation code; returns where it went."""
@@ -209,8 +211,8 @@ class ForgotPasswordFlow(_ClientFlow):
     """Reset a forgotten password with the code Cognito sends.
 
     >>> # reset = auth.forgot_password("alice")
-    >>> # await reset.step()                                               # -> "CodeSent"
-    >>> # await reset.step({"ConfirmationCode": code, "Password": new})    # -> "PasswordReset"
+    >>> # step = await reset.step()                     # step.state == "CodeSent"
+    >>> # await reset.step({"ConfirmationCode": code, "Password": new})  # .state "PasswordReset"
     """
 
     NAME = "ForgotPassword"
@@ -239,9 +241,10 @@ class ForgotPasswordFlow(_ClientFlow):
     def __repr__(self) -> str:
         return f"ForgotPasswordFlow(state={self.state!r})"
 
-    async def step(self, response: Mapping[str, Any] | None = None) -> str:
+    async def step(self, response: Mapping[str, Any] | None = None) -> Step:
         """Request the code (first call), then ``{"ConfirmationCode": ..., "Password": ...}``.
-        Returns the new state name."""
+        Returns a :class:`Step` whose ``state`` is the new state name and ``delivery`` where
+        the code went."""
         async with self._lock:
             if self.state == "Idle":
                 await self._fire("request_code")
@@ -257,7 +260,7 @@ class ForgotPasswordFlow(_ClientFlow):
                 await self._fire("password_reset")
             else:
                 raise InvalidStateError("ForgotPassword: already reset", state=self.state)
-            return self.state
+            return Step(state=self.state, delivery=self.delivery)
 
     async def resend_code(self) -> CodeDelivery | None:
         """Send a new code; returns where it went."""

@@ -1,56 +1,18 @@
-"""The :class:`Step` value every ``flow.step()`` returns, and the challenge catalogue behind it."""
+"""The :class:`Step` every ``flow.step()`` returns: where the flow is and what it waits for."""
 
 from __future__ import annotations
 
 import json
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from authflow.flows.challenges import Challenge, required_attributes
 from authflow.sessions.record import Tokens
 
-__all__ = [
-    "ANSWER_KEYS",
-    "CodeDelivery",
-    "ENGINE_CHALLENGES",
-    "Step",
-    "json_list_param",
-]
-
-#: Challenges the engine answers itself; they are transitions, never questions to the caller.
-ENGINE_CHALLENGES = frozenset({"PASSWORD_VERIFIER", "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"})
-
-#: The ChallengeResponses key a plain-string answer fills, per challenge.
-ANSWER_KEYS: Mapping[str, str] = {
-    "SMS_MFA": "SMS_MFA_CODE",
-    "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
-    "EMAIL_OTP": "EMAIL_OTP_CODE",
-    "SMS_OTP": "SMS_OTP_CODE",
-    "SELECT_MFA_TYPE": "ANSWER",
-    "SELECT_CHALLENGE": "ANSWER",
-    "CUSTOM_CHALLENGE": "ANSWER",
-    "NEW_PASSWORD_REQUIRED": "NEW_PASSWORD",
-    "WEB_AUTHN": "CREDENTIAL",
-    "MFA_SETUP": "ANSWER",
-}
-
-
-def json_list_param(params: Mapping[str, str], name: str) -> tuple[str, ...]:
-    """Decode a JSON-string list challenge parameter (``MFAS_CAN_CHOOSE``, ``requiredAttributes``).
-
-    A missing or malformed value yields ``()``: the caller still sees the raw parameters.
-    """
-    raw = params.get(name)
-    if not raw:
-        return ()
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return ()
-    if not isinstance(value, list):
-        return ()
-    return tuple(str(v) for v in value)
+__all__ = ["CodeDelivery", "Step"]
 
 
 @attrs.frozen
@@ -70,7 +32,8 @@ class Step:
     * ``challenge`` - the Cognito ChallengeName waited for (``None`` unless ChallengePending);
     * ``expects`` - the ChallengeResponses keys the answer should supply (a plain string answer
       fills the first one);
-    * ``delivery`` - where the code was sent, for code challenges;
+    * ``delivery`` - where the code was sent: code challenges, and sign-up or password-reset
+      codes (SignUpFlow and ForgotPasswordFlow steps carry only ``state`` and ``delivery``);
     * ``parameters`` - the raw ChallengeParameters, as received;
     * ``choices`` - the options to pick from (AvailableChallenges, MFAS_CAN_CHOOSE, MFAS_CAN_SETUP);
     * ``required_attributes`` / ``user_attributes`` - for NEW_PASSWORD_REQUIRED;
@@ -91,3 +54,44 @@ class Step:
     otpauth_uri: str | None = attrs.field(default=None, repr=False)
     deadline: float | None = None
     tokens: Tokens | None = None
+
+    @classmethod
+    def for_challenge(cls, challenge: Challenge, *, account: str, issuer: str) -> Step:
+        """The ChallengePending step for ``challenge``: what its kind expects and offers, where
+        a code went, NEW_PASSWORD_REQUIRED's attributes, and MFA_SETUP's TOTP secret with its
+        ``otpauth://`` URI (labelled ``issuer:account``)."""
+        params = challenge.parameters
+        user_attributes: dict[str, Any] = {}
+        if params.get("userAttributes"):
+            try:
+                decoded = json.loads(params["userAttributes"])
+            except ValueError:
+                decoded = None
+            if isinstance(decoded, dict):
+                user_attributes = decoded
+        delivery = None
+        if "CODE_DELIVERY_DELIVERY_MEDIUM" in params or "CODE_DELIVERY_DESTINATION" in params:
+            delivery = CodeDelivery(
+                medium=params.get("CODE_DELIVERY_DELIVERY_MEDIUM"),
+                destination=params.get("CODE_DELIVERY_DESTINATION"),
+            )
+        kind = challenge.kind
+        secret = challenge.totp_secret
+        otpauth_uri = None
+        if secret is not None:
+            label = urllib.parse.quote(f"{issuer}:{account}")
+            query = urllib.parse.urlencode({"secret": secret, "issuer": issuer})
+            otpauth_uri = f"otpauth://totp/{label}?{query}"
+        return cls(
+            state="ChallengePending",
+            challenge=challenge.name,
+            expects=kind.expected_keys(challenge),
+            delivery=delivery,
+            parameters=dict(params),
+            choices=kind.choices(challenge),
+            required_attributes=required_attributes(challenge),
+            user_attributes=user_attributes,
+            secret_code=secret,
+            otpauth_uri=otpauth_uri,
+            deadline=challenge.deadline,
+        )

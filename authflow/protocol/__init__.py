@@ -4,11 +4,12 @@
 Everything that decides what goes on the wire lives here and is tested without a socket:
 
 * :mod:`~authflow.protocol.operations` — ``<Op>Request``/``<Op>Response`` for the 34
-  unauthenticated user-pool operations, :data:`OPERATIONS`, and the :class:`Request` typing
-  protocol for transports;
+  unauthenticated user-pool operations and :data:`OPERATIONS` (what a transport needs of a
+  request is :class:`authflow.transport.WireRequest`);
 * :mod:`~authflow.protocol.shapes` — the nested structures (``AttributeType``,
   ``AuthenticationResult``, ``Device``, …);
-* :mod:`~authflow.protocol.errors` — the error taxonomy;
+* :mod:`~authflow.protocol.errors` — the error taxonomy, and the rules that classify a service
+  error by Cognito's message text;
 * :mod:`~authflow.protocol.secret_hash` — :func:`secret_hash`;
 * :mod:`~authflow.protocol.endpoints` — ``X-Amz-Target``, region/pool name from a pool id,
   endpoint resolution.
@@ -23,8 +24,13 @@ from authflow.protocol.shapes import *
 
 __all__ = [
     # errors
+    "DEVICE_NOT_FOUND_MESSAGE",
+    "SESSION_EXPIRED_MESSAGE",
+    "SESSION_INVALID_MESSAGE",
+    "SESSION_USED_MESSAGE",
     "AliasExistsError",
     "AuthflowError",
+    "ChallengeExpiredError",
     "CodeDeliveryFailureError",
     "CodeMismatchError",
     "ConcurrentModificationError",
@@ -53,6 +59,7 @@ __all__ = [
     "ResourceNotFoundError",
     "SERVICE_ERRORS",
     "ServiceError",
+    "SessionNotFoundError",
     "SoftwareTokenMFANotFoundError",
     "TooManyFailedAttemptsError",
     "TooManyRequestsError",
@@ -77,6 +84,8 @@ __all__ = [
     "WebAuthnOriginNotAllowedError",
     "WebAuthnRelyingPartyMismatchError",
     "error_code_from",
+    "is_dead_challenge_session",
+    "is_unknown_device",
     "redact",
     "service_error",
     # endpoints
@@ -127,8 +136,6 @@ __all__ = [
     "ChallengeName",
     "DeviceRememberedStatus",
     "FeedbackValue",
-    "Request",
-    "Response",
     "RevokeAssociatedSessions",
     "VerifySoftwareTokenStatus",
     "AssociateSoftwareTokenRequest",

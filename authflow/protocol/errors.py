@@ -22,8 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 __all__ = [
+    "DEVICE_NOT_FOUND_MESSAGE",
+    "SESSION_EXPIRED_MESSAGE",
+    "SESSION_INVALID_MESSAGE",
+    "SESSION_USED_MESSAGE",
     "AliasExistsError",
     "AuthflowError",
+    "ChallengeExpiredError",
     "CodeDeliveryFailureError",
     "CodeMismatchError",
     "ConcurrentModificationError",
@@ -52,6 +57,7 @@ __all__ = [
     "ResourceNotFoundError",
     "SERVICE_ERRORS",
     "ServiceError",
+    "SessionNotFoundError",
     "SoftwareTokenMFANotFoundError",
     "TooManyFailedAttemptsError",
     "TooManyRequestsError",
@@ -76,6 +82,8 @@ __all__ = [
     "WebAuthnOriginNotAllowedError",
     "WebAuthnRelyingPartyMismatchError",
     "error_code_from",
+    "is_dead_challenge_session",
+    "is_unknown_device",
     "redact",
     "service_error",
 ]
@@ -201,9 +209,9 @@ def _rebuild_service_error(
     return cls(message, code=code, status=status, request_id=request_id, operation=operation)
 
 
-# One class per exception of protocol.md §2.5 (plus UnknownOperationException, which the JSON 1.1
-# protocol itself returns for an unknown X-Amz-Target). Written out so type checkers and readers
-# see them; the table below is asserted against this list by the tests.
+# One class per exception of docs/protocol-notes.md §2.5 (plus UnknownOperationException, which
+# the JSON 1.1 protocol itself returns for an unknown X-Amz-Target). Written out so type checkers
+# and readers see them; SERVICE_ERRORS below is built from the classes themselves.
 class AliasExistsError(ServiceError):
     """An e-mail address or phone number is already an alias of another user."""
 
@@ -477,57 +485,99 @@ class WebAuthnRelyingPartyMismatchError(ServiceError):
     code_name = "WebAuthnRelyingPartyMismatchException"
 
 
-#: ``__type`` (without namespace) → exception class, for every modelled Cognito exception.
-SERVICE_ERRORS: dict[str, type[ServiceError]] = {
-    cls.code_name: cls
-    for cls in (
-        AliasExistsError,
-        CodeDeliveryFailureError,
-        CodeMismatchError,
-        ConcurrentModificationError,
-        DeviceKeyExistsError,
-        EnableSoftwareTokenMFAError,
-        ExpiredCodeError,
-        FeatureUnavailableInTierError,
-        ForbiddenError,
-        InternalErrorError,
-        InvalidEmailRoleAccessPolicyError,
-        InvalidLambdaResponseError,
-        InvalidParameterError,
-        InvalidPasswordError,
-        InvalidSmsRoleAccessPolicyError,
-        InvalidSmsRoleTrustRelationshipError,
-        InvalidUserPoolConfigurationError,
-        LimitExceededError,
-        MFAMethodNotFoundError,
-        NotAuthorizedError,
-        OperationNotEnabledError,
-        PasswordHistoryPolicyViolationError,
-        PasswordResetRequiredError,
-        RefreshTokenReuseError,
-        ResourceNotFoundError,
-        SoftwareTokenMFANotFoundError,
-        TooManyFailedAttemptsError,
-        TooManyRequestsError,
-        UnauthorizedError,
-        UnexpectedLambdaError,
-        UnknownOperationError,
-        UnsupportedOperationError,
-        UnsupportedTokenTypeError,
-        UserLambdaValidationError,
-        UserNotConfirmedError,
-        UserNotFoundError,
-        UserPoolAddOnNotEnabledError,
-        UsernameExistsError,
-        WebAuthnChallengeNotFoundError,
-        WebAuthnClientMismatchError,
-        WebAuthnConfigurationMissingError,
-        WebAuthnCredentialNotSupportedError,
-        WebAuthnNotEnabledError,
-        WebAuthnOriginNotAllowedError,
-        WebAuthnRelyingPartyMismatchError,
-    )
-}
+class ChallengeExpiredError(NotAuthorizedError):
+    """The challenge Session expired (AuthSessionValidity passed) or was already used.
+
+    Raised by a sign-in flow in place of the :class:`NotAuthorizedError` Cognito sent (see
+    :func:`is_dead_challenge_session`); the flow went back to Unauthenticated and ``step()``
+    (with the password, for password flows) starts the sign-in again.
+    """
+
+    @classmethod
+    def from_service_error(cls, error: ServiceError) -> ChallengeExpiredError:
+        """The typed error for ``error`` (keeps its code, status, request id and operation)."""
+        return cls(
+            "the sign-in session expired; step() starts again",
+            code=error.code,
+            status=error.status,
+            request_id=error.request_id,
+            operation=error.operation,
+        )
+
+
+class SessionNotFoundError(InvalidStateError):
+    """There is no stored session under the key: it was never saved, or it was signed out
+    (possibly by another flow or process sharing the store)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("no signed-in session under this key", state="SignedOut")
+        self.key = key
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.key,))
+
+
+# -- rules that classify a ServiceError by Cognito's message text (docs/protocol-notes.md §1.3) ---
+
+#: The challenge Session is past AuthSessionValidity (RespondToAuthChallenge).
+SESSION_EXPIRED_MESSAGE = "Invalid session for the user, session is expired."
+#: The challenge Session was already answered once.
+SESSION_USED_MESSAGE = "Invalid session for the user, session can only be used once."
+#: The challenge Session is unknown, or belongs to another user or challenge.
+SESSION_INVALID_MESSAGE = "Invalid session for the user."
+#: The DEVICE_KEY sent is not (or no longer) a device of the user (docs/protocol-notes.md §4.3).
+DEVICE_NOT_FOUND_MESSAGE = "Device does not exist."
+
+
+def is_dead_challenge_session(error: BaseException) -> bool:
+    """Whether ``error`` says the challenge Session can never be answered again: expired
+    (:data:`SESSION_EXPIRED_MESSAGE`), already used (:data:`SESSION_USED_MESSAGE`) or unknown
+    (:data:`SESSION_INVALID_MESSAGE`). Matched on the text, case-insensitively, as every client
+    does: Cognito sends them all as ``NotAuthorizedException``.
+
+    >>> is_dead_challenge_session(NotAuthorizedError(SESSION_EXPIRED_MESSAGE))
+    True
+    >>> is_dead_challenge_session(NotAuthorizedError("Incorrect username or password."))
+    False
+    """
+    if not isinstance(error, NotAuthorizedError):
+        return False
+    text = error.message.lower()
+    return "session is expired" in text or "invalid session" in text
+
+
+def is_unknown_device(error: BaseException) -> bool:
+    """Whether ``error`` says the remembered device is gone (:data:`DEVICE_NOT_FOUND_MESSAGE`,
+    a ``ResourceNotFoundException``): the client forgets it and signs in without it, as Amplify
+    and amazon-cognito-identity-js do.
+
+    >>> is_unknown_device(ResourceNotFoundError(DEVICE_NOT_FOUND_MESSAGE))
+    True
+    >>> is_unknown_device(ResourceNotFoundError("User pool client abc does not exist."))
+    False
+    """
+    return isinstance(error, ResourceNotFoundError) and "device" in error.message.lower()
+
+
+def _modelled_service_errors() -> dict[str, type[ServiceError]]:
+    """Every ServiceError subclass defined here that names its own ``code_name`` (subclasses
+    that refine one, such as :class:`ChallengeExpiredError`, inherit it and are skipped)."""
+    table: dict[str, type[ServiceError]] = {}
+    pending: list[type[ServiceError]] = [ServiceError]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__ != __name__ or "code_name" not in cls.__dict__ or not cls.code_name:
+            continue
+        if cls.code_name in table:
+            raise RuntimeError(f"two classes stand for {cls.code_name}")
+        table[cls.code_name] = cls
+    return dict(sorted(table.items()))
+
+
+#: ``__type`` (without namespace) → exception class, for every modelled Cognito exception. Built
+#: from the classes above: adding a class adds its code.
+SERVICE_ERRORS: dict[str, type[ServiceError]] = _modelled_service_errors()
 
 #: Codes that AWS SDKs treat as throttling (botocore standard mode) apart from LimitExceeded,
 #: which Cognito uses for attempt lockouts and authflow never retries.
@@ -552,7 +602,7 @@ _THROTTLING_CODES = frozenset(
 
 
 def error_code_from(header: str | None, body: object) -> str | None:
-    """Extract the error code the way every AWS SDK does (protocol.md §1.3).
+    """Extract the error code the way every AWS SDK does (docs/protocol-notes.md §1.3).
 
     Take ``x-amzn-ErrorType`` if present, else body ``code``, else body ``__type``; cut at the
     first ``:`` or ``,``; keep what follows a ``#``. Returns ``None`` when nothing usable is found.

@@ -1,5 +1,5 @@
-"""Every unauthenticated Cognito user-pool operation (protocol.md §1.2, 34 of them) as a pair of
-frozen attrs values: ``<Op>Request`` and ``<Op>Response``.
+"""Every unauthenticated Cognito user-pool operation (docs/protocol-notes.md §1.2, 34 of them) as
+a pair of frozen attrs values: ``<Op>Request`` and ``<Op>Response``.
 
 A request knows its operation name (``OPERATION``, the suffix of ``X-Amz-Target``) and its
 response class (``RESPONSE``); ``to_wire()`` gives the JSON body. A response is built with
@@ -40,7 +40,7 @@ False
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Protocol, Self, TypeAlias, TypeVar, get_args
+from typing import ClassVar, Literal, TypeAlias, get_args
 
 import attrs
 
@@ -101,8 +101,6 @@ __all__ = [
     "ChallengeName",
     "DeviceRememberedStatus",
     "FeedbackValue",
-    "Request",
-    "Response",
     "RevokeAssociatedSessions",
     "VerifySoftwareTokenStatus",
     "AssociateSoftwareTokenRequest",
@@ -232,41 +230,6 @@ VerifySoftwareTokenStatus: TypeAlias = Literal["SUCCESS", "ERROR"]
 VERIFY_SOFTWARE_TOKEN_STATUSES: frozenset[str] = frozenset(get_args(VerifySoftwareTokenStatus))
 
 
-# --- typing for the transport ------------------------------------------------------------------
-
-
-class Response(Protocol):
-    """What a transport needs of a response class: a ``from_wire`` constructor."""
-
-    @classmethod
-    def from_wire(cls, data: object) -> Self:
-        """Build the response from the decoded JSON body."""
-        ...
-
-
-R_co = TypeVar("R_co", bound=Response, covariant=True)
-
-
-class Request(Protocol[R_co]):
-    """A request value a transport can send, typed by its response::
-
-    async def call(self, request: Request[R]) -> R:
-        data = await self.send(request.OPERATION, request.to_wire())
-        return request.RESPONSE.from_wire(data)
-    """
-
-    OPERATION: ClassVar[str]
-
-    @property
-    def RESPONSE(self) -> type[R_co]:
-        """The response class."""
-        ...
-
-    def to_wire(self) -> dict[str, Any]:
-        """The JSON request body."""
-        ...
-
-
 # --- the operations, alphabetically; each response precedes its request ------------------------
 
 
@@ -346,7 +309,8 @@ class ConfirmDeviceResponse(WireValue):
 
 @attrs.frozen(kw_only=True)
 class ConfirmDeviceRequest(WireValue):
-    """ConfirmDevice input: confirm a new device with its SRP verifier (protocol.md §4.2)."""
+    """ConfirmDevice input: confirm a new device with its SRP verifier
+    (docs/protocol-notes.md §4.2)."""
 
     OPERATION: ClassVar[str] = "ConfirmDevice"
     RESPONSE: ClassVar[type[ConfirmDeviceResponse]] = ConfirmDeviceResponse
@@ -690,7 +654,8 @@ class InitiateAuthResponse(WireValue):
 
 @attrs.frozen(kw_only=True)
 class InitiateAuthRequest(WireValue):
-    """InitiateAuth input: start a sign-in or refresh; ``auth_parameters`` per protocol.md §2.3."""
+    """InitiateAuth input: start a sign-in or refresh; ``auth_parameters`` per
+    docs/protocol-notes.md §2.3."""
 
     OPERATION: ClassVar[str] = "InitiateAuth"
     RESPONSE: ClassVar[type[InitiateAuthResponse]] = InitiateAuthResponse
@@ -834,7 +799,7 @@ class RespondToAuthChallengeResponse(WireValue):
 @attrs.frozen(kw_only=True)
 class RespondToAuthChallengeRequest(WireValue):
     """RespondToAuthChallenge input: answer a challenge; ``challenge_responses`` per
-    protocol.md §6."""
+    docs/protocol-notes.md §6."""
 
     OPERATION: ClassVar[str] = "RespondToAuthChallenge"
     RESPONSE: ClassVar[type[RespondToAuthChallengeResponse]] = RespondToAuthChallengeResponse

@@ -1,4 +1,5 @@
-"""Sessions: the atomic session record and the manager that keeps it fresh."""
+"""Sessions: the atomic session record, the manager that keeps it fresh, and the operations a
+sign-in and its refreshes are sent with."""
 
 from authflow.sessions.manager import (
     DEFINITIVE_REFRESH_ERRORS,
@@ -8,15 +9,18 @@ from authflow.sessions.manager import (
     tokens_from_result,
 )
 from authflow.sessions.record import SESSION_SCHEMA_VERSION, DeviceRecord, SessionRecord, Tokens
+from authflow.sessions.signin_operations import AuthResponse, SignInOperations
 
 __all__ = [
     "DEFINITIVE_REFRESH_ERRORS",
     "SESSION_SCHEMA_VERSION",
+    "AuthResponse",
     "DeviceRecord",
     "SessionEvent",
     "SessionManager",
     "SessionNotFoundError",
     "SessionRecord",
+    "SignInOperations",
     "Tokens",
     "tokens_from_result",
 ]

@@ -29,18 +29,19 @@ from authflow.protocol.errors import (
     ProtocolViolationError,
     RefreshTokenReuseError,
     ServiceError,
+    SessionNotFoundError,
     UserNotConfirmedError,
     UserNotFoundError,
 )
 from authflow.protocol.operations import (
     GetTokensFromRefreshTokenRequest,
     GlobalSignOutRequest,
-    InitiateAuthRequest,
     RevokeTokenRequest,
 )
 from authflow.protocol.secret_hash import secret_hash
 from authflow.protocol.shapes import AuthenticationResult
 from authflow.sessions.record import SessionRecord, Tokens
+from authflow.sessions.signin_operations import PUBLIC, SignInOperations
 from authflow.storage.base import Store
 from authflow.transport.base import Transport, call
 
@@ -88,15 +89,6 @@ def tokens_from_result(result: AuthenticationResult, received_at: float) -> Toke
     )
 
 
-class SessionNotFoundError(InvalidStateError):
-    """There is no stored session under the key: it was never saved, or it was signed out
-    (possibly by another flow or process sharing the store)."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__("no signed-in session under this key", state="SignedOut")
-        self.key = key
-
-
 def _result_of(result: AuthenticationResult | None) -> AuthenticationResult:
     if result is None:
         raise ProtocolViolationError("refresh returned no AuthenticationResult")
@@ -116,8 +108,11 @@ class SessionManager:
         store: Store,
         *,
         clock: Callable[[], float] = time.time,
+        operations: SignInOperations = PUBLIC,
     ) -> None:
         self._config = config
+        #: The operations refreshes are sent with; sign-in flows on this manager use the same.
+        self.operations = operations
         self._transport = transport
         self._store = store
         self._clock = clock
@@ -159,6 +154,23 @@ class SessionManager:
         data = await self._store.get(key)
         return None if data is None else SessionRecord.from_json(data)
 
+    async def open_session(
+        self, *, login: str, tokens: Tokens, received_at: float, device_key: str | None
+    ) -> str:
+        """Store the session a sign-in as ``login`` just opened; return its key."""
+        cfg = self._config
+        record = SessionRecord.from_tokens(
+            user_pool_id=cfg.user_pool_id,
+            client_id=cfg.client_id,
+            login=login,
+            tokens=tokens,
+            received_at=received_at,
+            device_key=device_key,
+        )
+        key = self.session_key(record.username)
+        await self.save(key, record)
+        return key
+
     async def save(self, key: str, record: SessionRecord) -> None:
         """Store ``record`` under ``key`` as one atomic write."""
         await self._store.set(key, record.to_json())
@@ -168,7 +180,8 @@ class SessionManager:
 
     async def access_token(self, key: str) -> str:
         """A valid access token for the session ``key``, refreshing first when it is about to
-        expire. Raises :class:`InvalidStateError` when there is no such session."""
+        expire. Raises :class:`SessionNotFoundError` (an :class:`InvalidStateError`) when there is
+        no such session."""
         record = await self.load(key)
         if record is None:
             raise SessionNotFoundError(key)
@@ -261,12 +274,7 @@ class SessionManager:
             params["SECRET_HASH"] = secret_hash(record.username, cfg.client_id, cfg.client_secret)
         if record.device_key:
             params["DEVICE_KEY"] = record.device_key
-        response = await call(
-            self._transport,
-            InitiateAuthRequest(
-                auth_flow="REFRESH_TOKEN_AUTH", client_id=cfg.client_id, auth_parameters=params
-            ),
-        )
+        response = await call(self._transport, self.operations.refresh(cfg, params))
         return _result_of(response.authentication_result)
 
     async def forget(self, key: str) -> None:

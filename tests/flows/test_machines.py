@@ -65,10 +65,10 @@ async def test_a_finished_flow_is_freed_without_the_cyclic_gc() -> None:
     import gc
     import weakref
 
+    from scripted_cognito import auth_result
+
     from authflow import AuthClient, CognitoConfig
     from authflow.transport import MockTransport
-
-    from .scripted import auth_result
 
     auth = AuthClient(CognitoConfig(user_pool_id="us-east-1_A1", client_id="c1"),
                       transport=MockTransport(lambda _o, _p: auth_result("u")))

@@ -1,5 +1,7 @@
 """Devices, rotation, SRP-first custom auth and serialisation, on scripted responses whose SRP side
-is really verified (authflow.srp's server helpers), until the emulator's part 2 serves them."""
+is really verified (authflow.srp's server helpers): hostile and out-of-order server values the
+emulator never sends. The same paths run against the emulator in
+tests/emulator/test_engine_compat.py."""
 
 from __future__ import annotations
 
@@ -10,13 +12,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from scripted_cognito import Script, auth_result, challenge, error
 
 from authflow import AuthClient, CognitoConfig, srp
 from authflow.protocol.errors import NotAuthorizedError, ProtocolViolationError
 from authflow.storage import MemoryStore
 from authflow.transport import MockTransport
-
-from .scripted import Script, auth_result, challenge, error
 
 POOL = "us-east-1_AbCdEf123"
 POOL_NAME = "AbCdEf123"

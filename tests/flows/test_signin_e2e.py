@@ -1,22 +1,21 @@
 """The engine end to end against the emulator over real HTTP on 127.0.0.1.
 
-The part-1 flows run here; MFA (SMS, TOTP, e-mail, SELECT_MFA_TYPE, MFA_SETUP), custom auth,
-USER_AUTH choices, remembered devices and rotation run end to end in
-tests/emulator/test_engine_compat.py. Only what the emulator cannot serve (WEB_AUTHN's credential
-relay, unknown challenges, hostile or malformed server values) stays on scripted responses
+Sign-up, sign-in, reset, resume and sign-out run here; MFA (SMS, TOTP, e-mail, SELECT_MFA_TYPE,
+MFA_SETUP), custom auth, USER_AUTH choices, remembered devices and rotation run end to end in
+tests/emulator/test_engine_compat.py; sessions in tests/sessions and account operations in
+tests/account. Only what the emulator cannot serve (WEB_AUTHN's credential relay, unknown
+challenges, hostile or malformed server values) stays on scripted responses
 (test_signin_scripted.py, test_signin_devices.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
+from emulated_cognito import PASSWORD, admin_user, client, confirmed_user
 
-from authflow import AuthClient, ChallengeExpiredError, CognitoConfig, InvalidStateError
+from authflow import AuthClient, ChallengeExpiredError, InvalidStateError
 from authflow.emulator import Emulator, ManualClock
 from authflow.protocol.errors import (
     CodeMismatchError,
@@ -29,64 +28,19 @@ from authflow.protocol.operations import GetUserRequest
 from authflow.storage import MemoryStore
 from authflow.transport import call
 
-START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
-FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-PASSWORD = "Correct-Horse-9!"
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
-
-
-@pytest.fixture
-async def emu(clock: ManualClock) -> AsyncIterator[Emulator]:
-    async with Emulator(clock=clock) as emulator:
-        yield emulator
-
-
-def client(emu: Emulator, clock: ManualClock, *, store: MemoryStore | None = None,
-           secret: bool = False, pool_settings: dict[str, Any] | None = None,
-           pool_id: str | None = None, **client_settings: Any) -> AuthClient:
-    if pool_id is None:
-        pool_id = emu.create_user_pool("e2e", **(pool_settings or {})).id
-    client_settings.setdefault("explicit_auth_flows", FLOWS)
-    app = emu.create_user_pool_client(pool_id, generate_secret=secret, **client_settings)
-    config = CognitoConfig(user_pool_id=pool_id, client_id=app.id, endpoint=emu.endpoint,
-                           client_secret=app.secret if secret else None)
-    return AuthClient(config, store=store or MemoryStore(), clock=clock)
-
-
-async def admin_user(auth: AuthClient, username: str, temporary: str = "Temp-Pass-1!",
-                     **attributes: str) -> None:
-    await auth.transport.send("AdminCreateUser", {
-        "UserPoolId": auth.config.user_pool_id, "Username": username,
-        "TemporaryPassword": temporary, "MessageAction": "SUPPRESS",
-        "UserAttributes": [{"Name": k, "Value": v} for k, v in attributes.items()],
-    })
-
-
-async def confirmed_user(auth: AuthClient, username: str, password: str = PASSWORD) -> None:
-    await auth.transport.send("AdminCreateUser", {
-        "UserPoolId": auth.config.user_pool_id, "Username": username,
-        "MessageAction": "SUPPRESS", "TemporaryPassword": "Temp-Pass-1!"})
-    await auth.transport.send("AdminSetUserPassword", {
-        "UserPoolId": auth.config.user_pool_id, "Username": username, "Password": password,
-        "Permanent": True})
-
 
 async def test_design_story_sign_up_sign_in_refresh_sign_out(emu: Emulator,
                                                              clock: ManualClock) -> None:
     async with client(emu, clock, secret=True,
                       pool_settings={"auto_verified_attributes": ["email"]}) as auth:
         signup = auth.sign_up("alice", PASSWORD, attributes={"email": "alice@example.com"})
-        assert await signup.step() == "PendingConfirmation"
+        assert (await signup.step()).state == "PendingConfirmation"
         assert signup.delivery is not None and signup.delivery.medium == "EMAIL"
         with pytest.raises(CodeMismatchError):
             await signup.step("000000")
         assert signup.state == "PendingConfirmation"
         code = emu.outbox.latest(username="alice").code
-        assert await signup.step(code) == "Confirmed"
+        assert (await signup.step(code)).state == "Confirmed"
 
         flow = auth.sign_in("alice", PASSWORD)
         step = await flow.step()
@@ -175,13 +129,13 @@ async def test_forgot_password(emu: Emulator, clock: ManualClock) -> None:
             "UserPoolId": auth.config.user_pool_id, "Username": "erin", "Password": PASSWORD,
             "Permanent": True})
         reset = auth.forgot_password("erin")
-        assert await reset.step() == "CodeSent"
+        assert (await reset.step()).state == "CodeSent"
         assert reset.delivery is not None and reset.delivery.medium == "EMAIL"
         with pytest.raises(CodeMismatchError):
             await reset.step({"ConfirmationCode": "000000", "Password": "Another-Pass-7!"})
         code = emu.outbox.latest(username="erin", purpose="FORGOT_PASSWORD").code
-        assert await reset.step({"ConfirmationCode": code, "Password": "Another-Pass-7!"}) == \
-            "PasswordReset"
+        assert (await reset.step({"ConfirmationCode": code, "Password": "Another-Pass-7!"})).state \
+            == "PasswordReset"
         flow = auth.sign_in("erin", "Another-Pass-7!")
         await flow.step()
         assert flow.state == "Authenticated"
@@ -221,22 +175,6 @@ async def test_resume_in_another_client_mid_challenge(emu: Emulator, clock: Manu
             assert await auth.access_token(resumed.session_key) == resumed.tokens.access_token  # type: ignore[union-attr]
 
 
-async def test_expired_token_refreshes_once_for_many_callers(emu: Emulator,
-                                                             clock: ManualClock) -> None:
-    async with client(emu, clock) as auth:
-        await confirmed_user(auth, "hank")
-        flow = auth.sign_in("hank", PASSWORD)
-        await flow.step()
-        assert flow.session_key is not None
-        first = await auth.access_token(flow.session_key)
-        clock.advance(3600)
-        tokens = await asyncio.gather(*(auth.access_token(flow.session_key) for _ in range(200)))
-        assert len(set(tokens)) == 1 and tokens[0] != first
-        assert auth.sessions.refresh_count == 1
-        me = await auth.account(flow.session_key).get_user()
-        assert me.username == "hank"
-
-
 async def test_global_sign_out_elsewhere_signs_this_flow_out_on_refresh(
         emu: Emulator, clock: ManualClock) -> None:
     async with client(emu, clock) as auth:
@@ -268,32 +206,6 @@ async def test_session_signed_out_through_the_shared_store(emu: Emulator,
         with pytest.raises(InvalidStateError):
             await one.refresh()
         assert one.state == "SignedOut"
-
-
-async def test_account_operations(emu: Emulator, clock: ManualClock) -> None:
-    async with client(emu, clock, pool_settings={"auto_verified_attributes": ["email"]}) as auth:
-        await admin_user(auth, "jane", email="jane@example.com", email_verified="true")
-        await auth.transport.send("AdminSetUserPassword", {
-            "UserPoolId": auth.config.user_pool_id, "Username": "jane", "Password": PASSWORD,
-            "Permanent": True})
-        flow = auth.sign_in("jane", PASSWORD)
-        await flow.step()
-        assert flow.session_key is not None
-        me = auth.account(flow.session_key)
-        await me.update_attributes({"email": "jane@new.example", "locale": "en"})
-        attrs = await me.attributes()
-        assert attrs["email_verified"] == "false" and attrs["locale"] == "en"
-        code = emu.outbox.latest(username="jane", purpose="VERIFY_ATTRIBUTE").code
-        await me.verify_attribute("email", code)
-        assert (await me.attributes())["email_verified"] == "true"
-        await me.delete_attributes(["locale"])
-        assert "locale" not in await me.attributes()
-        await me.change_password(PASSWORD, "Second-Pass-8!")
-        with pytest.raises(NotAuthorizedError):
-            await auth.sign_in("jane", PASSWORD).step()
-        await me.delete_user()
-        with pytest.raises(InvalidStateError):
-            await me.get_user()
 
 
 async def test_demo_runs_the_story() -> None:

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scripted_cognito import CLIENT, SECRET, Script, auth_result, challenge, error, scripted_client
 
-from authflow import AuthClient, CognitoConfig
+from authflow import AuthClient
 from authflow.flows import ChallengeExpiredError, SignInFlow
 from authflow.protocol.errors import (
     AuthflowError,
@@ -24,23 +25,12 @@ from authflow.protocol.errors import (
 )
 from authflow.protocol.secret_hash import secret_hash
 from authflow.storage import MemoryStore
-from authflow.transport import MockTransport
-
-from .scripted import Script, auth_result, challenge, error
-
-POOL = "us-east-1_AbCdEf123"
-CLIENT = "clientid123"
-SECRET = "topsecretclientsecret0123456789"
 
 
 def make(script: Script, *, secret: str | None = None, store: MemoryStore | None = None,
          clock: Any = None, **cfg: Any) -> AuthClient:
-    config = CognitoConfig(user_pool_id=POOL, client_id=CLIENT, client_secret=secret, **cfg)
-    kwargs: dict[str, Any] = {}
-    if clock is not None:
-        kwargs["clock"] = clock
-    return AuthClient(config, transport=MockTransport(script), store=store or MemoryStore(),
-                      **kwargs)
+    client: AuthClient = scripted_client(script, secret=secret, store=store, clock=clock, **cfg)
+    return client
 
 
 async def test_password_auth_straight_to_tokens() -> None:
@@ -292,27 +282,6 @@ async def test_refresh_paths() -> None:
     with pytest.raises(NotAuthorizedError):
         await flow.refresh()
     assert flow.state == "SignedOut" and flow.tokens is None
-
-
-async def test_access_token_single_flight_for_many_callers() -> None:
-    now = [1_000.0]
-    calls = 0
-
-    def refresh_reply(payload: dict[str, Any]) -> dict[str, Any]:
-        nonlocal calls
-        calls += 1
-        return auth_result("mo", jti=f"r{calls}", refresh=None)
-
-    script = Script().on("InitiateAuth", auth_result("mo", expires_in=100), refresh_reply,
-                         refresh_reply)
-    auth = make(script, clock=lambda: now[0])
-    flow = auth.sign_in("mo", "pw", auth_flow="USER_PASSWORD_AUTH")
-    await flow.step()
-    assert flow.session_key is not None
-    first = await auth.access_token(flow.session_key)
-    now[0] += 3000  # expired
-    tokens = await asyncio.gather(*(auth.access_token(flow.session_key) for _ in range(1000)))
-    assert calls == 1 and len(set(tokens)) == 1 and tokens[0] != first
 
 
 async def test_sign_out_revokes_and_global_sign_out() -> None:

@@ -1,4 +1,5 @@
-"""A scripted Cognito for flow tests: queued responses per operation, every request recorded."""
+"""A scripted Cognito for flow, session and account tests: queued responses per operation, every
+request recorded."""
 
 from __future__ import annotations
 
@@ -84,3 +85,23 @@ class Script:
                 result = await result
             return result
         return reply
+
+
+POOL = "us-east-1_AbCdEf123"
+CLIENT = "clientid123"
+SECRET = "topsecretclientsecret0123456789"
+
+
+def scripted_client(script: Script, *, secret: str | None = None, store: Any = None,
+                    clock: Any = None, **cfg: Any) -> Any:
+    """An AuthClient on ``script`` (MockTransport) for POOL/CLIENT, with an optional secret."""
+    from authflow import AuthClient, CognitoConfig
+    from authflow.storage import MemoryStore
+    from authflow.transport import MockTransport
+
+    config = CognitoConfig(user_pool_id=POOL, client_id=CLIENT, client_secret=secret, **cfg)
+    kwargs: dict[str, Any] = {}
+    if clock is not None:
+        kwargs["clock"] = clock
+    return AuthClient(config, transport=MockTransport(script),
+                      store=store if store is not None else MemoryStore(), **kwargs)

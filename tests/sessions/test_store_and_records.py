@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scripted_cognito import fake_jwt
 
 from authflow import CognitoConfig, SignInFlow, Step
 from authflow.protocol.errors import ProtocolViolationError, ValidationError
 from authflow.sessions import DeviceRecord, SessionRecord, Tokens
 from authflow.storage import MemoryStore, Store
-
-from .scripted import fake_jwt
 
 
 async def test_memory_store_is_a_store_and_copies_records() -> None:

@@ -1,0 +1,1 @@
+"""Account: every self-service operation, on the wire and against the emulator."""

@@ -1,0 +1,1 @@
+"""Sessions: the store and records, the session manager (refresh, sign-out, events)."""

@@ -1,0 +1,162 @@
+"""The session manager on scripted responses: single-flight refresh, the sign-in operation set it
+refreshes through, the session a sign-in opens, and SessionNotFoundError wherever a record is
+missing."""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from scripted_cognito import CLIENT, POOL, SECRET, Script, auth_result, challenge, scripted_client
+
+import authflow
+from authflow import CognitoConfig
+from authflow.flows import SignInFlow, SignInOptions
+from authflow.protocol.errors import InvalidStateError, SessionNotFoundError
+from authflow.protocol.operations import InitiateAuthRequest, RespondToAuthChallengeRequest
+from authflow.protocol.secret_hash import secret_hash
+from authflow.sessions import SessionEvent, SessionManager, SignInOperations, Tokens
+from authflow.sessions import manager as manager_module
+from authflow.sessions.signin_operations import PUBLIC, AuthResponse
+from authflow.storage import MemoryStore
+from authflow.transport import MockTransport, WireRequest
+
+
+async def test_access_token_single_flight_for_many_callers() -> None:
+    now = [1_000.0]
+    calls = 0
+
+    def refresh_reply(payload: dict[str, Any]) -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        return auth_result("mo", jti=f"r{calls}", refresh=None)
+
+    script = Script().on("InitiateAuth", auth_result("mo", expires_in=100), refresh_reply,
+                         refresh_reply)
+    auth = scripted_client(script, clock=lambda: now[0])
+    flow = auth.sign_in("mo", "pw", auth_flow="USER_PASSWORD_AUTH")
+    await flow.step()
+    assert flow.session_key is not None
+    first = await auth.access_token(flow.session_key)
+    now[0] += 3000  # expired
+    tokens = await asyncio.gather(*(auth.access_token(flow.session_key) for _ in range(1000)))
+    assert calls == 1 and len(set(tokens)) == 1 and tokens[0] != first
+
+
+def _manager(script: Script, *, secret: str | None = None,
+             operations: SignInOperations = PUBLIC) -> tuple[SessionManager, MemoryStore]:
+    config = CognitoConfig(user_pool_id=POOL, client_id=CLIENT, client_secret=secret)
+    store = MemoryStore()
+    return SessionManager(config, MockTransport(script), store, clock=lambda: 1_000.0,
+                          operations=operations), store
+
+
+async def test_open_session_stores_one_record_under_the_internal_username() -> None:
+    manager, store = _manager(Script())
+    events: list[SessionEvent] = []
+    manager.on_event(events.append)
+    access = auth_result("uid-42")["AuthenticationResult"]["AccessToken"]
+    tokens = Tokens(access_token=access, id_token=None, refresh_token="R", expires_at=4600.0)
+    key = await manager.open_session(login="alice@example.com", tokens=tokens, received_at=1000.0,
+                                     device_key="us-east-1_dev")
+    assert key == f"authflow:{POOL}:{CLIENT}:session:uid-42" == manager.session_key("uid-42")
+    record = await manager.load(key)
+    assert record is not None
+    assert (record.login, record.username, record.device_key) == (
+        "alice@example.com", "uid-42", "us-east-1_dev")
+    assert record.tokens == tokens
+    assert events == [SessionEvent("saved", key)]
+    assert repr(store) == "MemoryStore(keys=1)"  # one atomic record, nothing else written
+
+
+async def test_refresh_request_carries_secret_hash_over_the_username_and_the_device() -> None:
+    script = Script().on("InitiateAuth", auth_result("uid-7", jti="new", refresh=None))
+    manager, _ = _manager(script, secret=SECRET)
+    access = auth_result("uid-7")["AuthenticationResult"]["AccessToken"]
+    key = await manager.open_session(
+        login="bo", received_at=1000.0, device_key="us-east-1_d1",
+        tokens=Tokens(access_token=access, id_token=None, refresh_token="R7", expires_at=1.0))
+    record = await manager.refresh(key, force=True)
+    assert record.tokens.refresh_token == "R7"  # none came back: the old one is kept
+    assert script.sent("InitiateAuth") == [{
+        "AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": CLIENT,
+        "AuthParameters": {"REFRESH_TOKEN": "R7", "DEVICE_KEY": "us-east-1_d1",
+                           "SECRET_HASH": secret_hash("uid-7", CLIENT, SECRET)}}]
+
+
+class Recording:
+    """A SignInOperations whose requests are PUBLIC's, noting which factory built each."""
+
+    def __init__(self) -> None:
+        self.built: list[str] = []
+
+    def start(self, config: CognitoConfig, *, auth_flow: str, parameters: Mapping[str, str],
+              client_metadata: Mapping[str, str] | None,
+              session: str | None) -> WireRequest[AuthResponse]:
+        self.built.append(f"start:{auth_flow}")
+        return PUBLIC.start(config, auth_flow=auth_flow, parameters=parameters,
+                            client_metadata=client_metadata, session=session)
+
+    def answer(self, config: CognitoConfig, *, challenge_name: str, session: str | None,
+               responses: Mapping[str, str],
+               client_metadata: Mapping[str, str] | None) -> WireRequest[AuthResponse]:
+        self.built.append(f"answer:{challenge_name}")
+        return PUBLIC.answer(config, challenge_name=challenge_name, session=session,
+                             responses=responses, client_metadata=client_metadata)
+
+
+async def test_sign_in_and_refresh_go_through_the_managers_operation_set() -> None:
+    recording = Recording()
+    operations = SignInOperations("recording", start=recording.start, answer=recording.answer)
+    assert "recording" in repr(operations)
+    script = (Script()
+              .on("InitiateAuth", challenge("SMS_MFA", {"USER_ID_FOR_SRP": "uid-3"}),
+                  auth_result("uid-3", jti="again"))
+              .on("RespondToAuthChallenge", auth_result("uid-3")))
+    manager, store = _manager(script, operations=operations)
+    config = CognitoConfig(user_pool_id=POOL, client_id=CLIENT)
+    flow = SignInFlow(config=config, transport=MockTransport(script), store=store,
+                      sessions=manager, username="cy", password="pw",
+                      options=SignInOptions(auth_flow="USER_PASSWORD_AUTH"))
+    await flow.step()
+    await flow.step("123456")
+    await flow.refresh()
+    assert recording.built == ["start:USER_PASSWORD_AUTH", "answer:SMS_MFA",
+                               "start:REFRESH_TOKEN_AUTH"]
+    assert [op for op, _ in script.calls] == ["InitiateAuth", "RespondToAuthChallenge",
+                                              "InitiateAuth"]
+
+
+def test_public_operations_build_the_unsigned_requests() -> None:
+    config = CognitoConfig(user_pool_id=POOL, client_id=CLIENT)
+    start = PUBLIC.start(config, auth_flow="USER_AUTH", parameters={"USERNAME": "a"},
+                         client_metadata={"k": "v"}, session="s" * 20)
+    assert isinstance(start, InitiateAuthRequest)
+    assert start.to_wire() == {"AuthFlow": "USER_AUTH", "ClientId": CLIENT,
+                               "AuthParameters": {"USERNAME": "a"}, "ClientMetadata": {"k": "v"},
+                               "Session": "s" * 20}
+    answer = PUBLIC.answer(config, challenge_name="SMS_MFA", session=None,
+                           responses={"USERNAME": "a", "SMS_MFA_CODE": "1"}, client_metadata=None)
+    assert isinstance(answer, RespondToAuthChallengeRequest)
+    assert answer.to_wire() == {"ClientId": CLIENT, "ChallengeName": "SMS_MFA",
+                                "ChallengeResponses": {"USERNAME": "a", "SMS_MFA_CODE": "1"}}
+    assert PUBLIC.refresh(config, {"REFRESH_TOKEN": "r"}).to_wire()["AuthFlow"] == \
+        "REFRESH_TOKEN_AUTH"
+
+
+async def test_a_missing_session_is_one_typed_error_everywhere() -> None:
+    manager, _ = _manager(Script())
+    key = manager.session_key("ghost")
+    for attempt in (manager.access_token(key), manager.refresh(key), manager.sign_out(key)):
+        with pytest.raises(SessionNotFoundError) as info:
+            await attempt
+        assert info.value.key == key and info.value.state == "SignedOut"
+        assert isinstance(info.value, InvalidStateError)
+    clone = pickle.loads(pickle.dumps(info.value))
+    assert type(clone) is SessionNotFoundError and clone.key == key
+    # importable from where it used to live, and from the top
+    assert manager_module.SessionNotFoundError is SessionNotFoundError
+    assert authflow.SessionNotFoundError is SessionNotFoundError
