@@ -1,5 +1,5 @@
 """Where requests go: the JSON 1.1 target header, the region and pool name inside a user-pool id,
-and the Cognito endpoint URL (protocol.md §1.1).
+and the Cognito endpoint URL (docs/protocol-notes.md §1.1).
 
 :func:`resolve_endpoint` follows the ``cognito-idp`` endpoint rule set of botocore 1.44.8
 (``endpoint-rule-set-1.json``) with the partition table of its ``partitions.json``:

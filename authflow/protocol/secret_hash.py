@@ -1,4 +1,4 @@
-"""SECRET_HASH for app clients that have a client secret (protocol.md §5).
+"""SECRET_HASH for app clients that have a client secret (docs/protocol-notes.md §5).
 
 ``SECRET_HASH = Base64(HMAC-SHA256(key=UTF8(client_secret), msg=UTF8(username + client_id)))``
 

@@ -1,4 +1,5 @@
-"""The nested structures of the Cognito user-pool API (protocol.md §2.2) as frozen attrs values.
+"""The nested structures of the Cognito user-pool API as frozen attrs values
+(docs/protocol-notes.md §2.2).
 
 Attribute names are snake_case; ``to_wire()`` / ``from_wire()`` speak the PascalCase JSON of the
 service. Every class follows the rules of :mod:`authflow.protocol._wire`: validated on
@@ -128,7 +129,8 @@ def _code_delivery_tuple(
 
 @attrs.frozen(kw_only=True)
 class NewDeviceMetadata(WireValue):
-    """``NewDeviceMetadataType``: the key and group key of a device to confirm (protocol.md §4)."""
+    """``NewDeviceMetadataType``: the key and group key of a device to confirm
+    (docs/protocol-notes.md §4)."""
 
     device_key: str | None = attrs.field(default=None, metadata=wire("DeviceKey", STR))
     device_group_key: str | None = attrs.field(default=None, metadata=wire("DeviceGroupKey", STR))
@@ -157,7 +159,7 @@ class AuthenticationResult(WireValue):
 @attrs.frozen(kw_only=True)
 class DeviceSecretVerifierConfig(WireValue):
     """``DeviceSecretVerifierConfigType``: base64 SRP ``password_verifier`` (hidden from
-    ``repr``) and ``salt`` for ConfirmDevice (protocol.md §4.2)."""
+    ``repr``) and ``salt`` for ConfirmDevice (docs/protocol-notes.md §4.2)."""
 
     password_verifier: str | None = attrs.field(
         default=None, repr=False, metadata=wire("PasswordVerifier", STR)

@@ -1,5 +1,6 @@
 """Cognito's byte-level encodings around the SRP maths: strict parsing of the peer's hex and
-base64, the HKDF session key and the claim signature (protocol.md §3.2 steps 8 and 10)."""
+base64, the HKDF session key and the claim signature (docs/protocol-notes.md §3.2 steps 8
+and 10)."""
 
 from __future__ import annotations
 

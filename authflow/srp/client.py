@@ -1,5 +1,5 @@
 """Client side of Cognito SRP: the ephemeral (a, A) and the PASSWORD_VERIFIER /
-DEVICE_PASSWORD_VERIFIER claim (protocol.md §3.2, §4.3).
+DEVICE_PASSWORD_VERIFIER claim (docs/protocol-notes.md §3.2, §4.3).
 
 Pure and synchronous; the clock (``now``) and randomness (``randbytes``) are parameters. The
 ``*_async`` twins in :mod:`authflow.srp.aio` run these off the event loop.
@@ -128,7 +128,7 @@ def password_claim(
     secret_block: str,
     now: datetime,
 ) -> PasswordClaim:
-    """Sign a PASSWORD_VERIFIER challenge (protocol.md §3.2).
+    """Sign a PASSWORD_VERIFIER challenge (docs/protocol-notes.md §3.2).
 
     ``pool_name`` is the part of the user-pool id after the underscore (``AbCdEf123`` for
     ``us-east-1_AbCdEf123``; a full pool id is refused with ``ValidationError``), ``user_id`` the
@@ -166,8 +166,9 @@ def device_password_claim(
     secret_block: str,
     now: datetime,
 ) -> PasswordClaim:
-    """Sign a DEVICE_PASSWORD_VERIFIER challenge (protocol.md §4.3): the user formula with
-    poolName := DeviceGroupKey, userId := DeviceKey, password := the device's random password."""
+    """Sign a DEVICE_PASSWORD_VERIFIER challenge (docs/protocol-notes.md §4.3): the user formula
+    with poolName := DeviceGroupKey, userId := DeviceKey, password := the device's random
+    password."""
     return _claim(
         identity_prefix=device_group_key,
         user_id=device_key,

@@ -3,7 +3,7 @@
 srptools supplies the SRP-6a skeleton (``A = g^a``, ``u = H(pad(A) | pad(B))``,
 ``x = H(s | H(I | ":" | P))``, ``v = g^x``, ``B = k·v + g^b``, client
 ``S = (B - k·g^x)^(a + u·x)``, server ``S = (A·v^u)^b``). Cognito differs from RFC 5054 only in
-its encodings, which this subclass plugs in (protocol.md §3.1):
+its encodings, which this subclass plugs in (docs/protocol-notes.md §3.1):
 
 * the group is RFC 3526's 3072-bit MODP prime with **g = 2** and **H = SHA-256**;
 * ``pad`` is Java's ``BigInteger.toByteArray()`` (:func:`pad_hex`), not RFC 5054's PAD to the
@@ -63,7 +63,7 @@ def short_hex(n: int) -> str:
     return f"0x{digits[:8]}…{digits[-4:]} ({n.bit_length()} bits)"
 
 
-#: The SRP-6a multiplier k = H(padHex(N) ‖ padHex(g)) (protocol.md §3.1).
+#: The SRP-6a multiplier k = H(padHex(N) ‖ padHex(g)) (docs/protocol-notes.md §3.1).
 K: int = int.from_bytes(hashlib.sha256(pad_hex(N) + pad_hex(G)).digest(), "big")
 
 

@@ -1,4 +1,5 @@
-"""Remembered devices: the ConfirmDevice ``DeviceSecretVerifierConfig`` (protocol.md §4.2).
+"""Remembered devices: the ConfirmDevice ``DeviceSecretVerifierConfig``
+(docs/protocol-notes.md §4.2).
 
 The DEVICE_PASSWORD_VERIFIER answer itself is :func:`authflow.srp.client.device_password_claim`.
 """

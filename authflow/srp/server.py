@@ -1,4 +1,4 @@
-"""Server side of Cognito SRP, for the emulator (protocol.md §3.3, §4.3 step 9).
+"""Server side of Cognito SRP, for the emulator (docs/protocol-notes.md §3.3, §4.3 step 9).
 
 Pure functions: the emulator owns the user store, SECRET_BLOCK and its single use; this module
 owns the maths: verifier from password, B from b, and the constant-time check of the client's
@@ -35,7 +35,7 @@ _MAX_DRAWS = 8
 
 
 def compute_verifier(*, pool_name: str, user_id: str, password: str, salt: bytes) -> int:
-    """The SRP verifier ``v = g^x mod N`` with Cognito's x (protocol.md §3.2 step 6).
+    """The SRP verifier ``v = g^x mod N`` with Cognito's x (docs/protocol-notes.md §3.2 step 6).
 
     ``salt`` is the raw salt; it is hashed as ``padHex(int(salt))``, so the emulator must send it
     as ``SALT = hex(int(salt))``. For devices pass ``pool_name=DeviceGroupKey``,

@@ -1,10 +1,10 @@
 """Cognito's SRP ``TIMESTAMP``: Java ``SimpleDateFormat("EEE MMM d HH:mm:ss z yyyy", Locale.US)``.
 
-Formatting (protocol.md §3.2 step 9) uses fixed English tables, never ``strftime`` (locale
-dependent, and ``%d`` zero-pads the day): ``Mon Mar 3 09:05:07 UTC 2025``.
+Formatting (docs/protocol-notes.md §3.2 step 9) uses fixed English tables, never ``strftime``
+(locale dependent, and ``%d`` zero-pads the day): ``Mon Mar 3 09:05:07 UTC 2025``.
 
-Parsing (the server side, protocol.md §3.3) is deliberately strict, to reproduce what Cognito was
-observed to accept and reject:
+Parsing (the server side, docs/protocol-notes.md §3.3) is deliberately strict, to reproduce what
+Cognito was observed to accept and reject:
 
 * accepted: exactly ``<Www> <Mmm> <d> <HH>:<mm>:<ss> UTC <yyyy>`` with single spaces, the English
   three-letter names as written above, a day of one or two digits (so the zero-padded ``Mar 03``

@@ -2,8 +2,8 @@
 
 This is the only module in authflow that imports aiohttp's client.
 
-What goes on the wire (protocol.md §1.1): ``POST`` to the endpoint's path (``/`` for Cognito) with
-``Content-Type: application/x-amz-json-1.1``, ``X-Amz-Target:
+What goes on the wire (docs/protocol-notes.md §1.1): ``POST`` to the endpoint's path (``/`` for
+Cognito) with ``Content-Type: application/x-amz-json-1.1``, ``X-Amz-Target:
 AWSCognitoIdentityProviderService.<Operation>`` and the payload as a compact UTF-8 JSON object
 (``{}`` when empty). No cookies are kept and redirects are not followed.
 

@@ -182,7 +182,8 @@ IDEMPOTENT_OPERATIONS: frozenset[str] = frozenset(
     }
 )
 
-# Members whose string value is a secret wherever they appear (request side of protocol.md §2).
+# Members whose string value is a secret wherever they appear (request side of
+# docs/protocol-notes.md §2).
 _SECRET_MEMBERS = frozenset(
     {
         "AccessToken",

@@ -1,7 +1,7 @@
 """Devices, rotation, SRP-first custom auth and serialisation, on scripted responses whose SRP side
 is really verified (authflow.srp's server helpers): hostile and out-of-order server values the
 emulator never sends. The same paths run against the emulator in
-tests/emulator/test_engine_compat.py."""
+tests/e2e/test_engine_challenges.py."""
 
 from __future__ import annotations
 

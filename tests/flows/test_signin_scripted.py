@@ -1,5 +1,5 @@
 """SignInFlow against scripted Cognito responses (MockTransport): every challenge shape, every
-error path, without a server. End-to-end runs against the emulator live in test_signin_e2e.py."""
+error path, without a server. End-to-end runs against the emulator live in tests/e2e/test_signin.py."""
 
 from __future__ import annotations
 

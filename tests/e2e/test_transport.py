@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from emulator.conftest import PASSWORD
 
 from authflow.emulator import Emulator, ManualClock
 from authflow.protocol import (
@@ -22,8 +23,6 @@ from authflow.protocol import (
 )
 from authflow.srp import new_ephemeral, password_claim
 from authflow.transport import AiohttpTransport, call
-
-from .conftest import PASSWORD
 
 
 async def test_sign_up_and_srp_sign_in_with_a_secret_client(

@@ -1,7 +1,7 @@
 """Every known-answer SRP vector, bit for bit, on both big-integer backends.
 
-Vectors: tests/vectors/srp.json (protocol.md §8.2: user SRP, device SRP, non-ASCII password) and
-tests/vectors/srp_published.json (protocol.md §8.1: cognito-srp-helper's published fixture).
+Vectors: tests/vectors/srp.json (docs/protocol-notes.md §8.2: user SRP, device SRP, non-ASCII password) and
+tests/vectors/srp_published.json (docs/protocol-notes.md §8.1: cognito-srp-helper's published fixture).
 """
 
 from __future__ import annotations

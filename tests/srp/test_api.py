@@ -25,7 +25,7 @@ from authflow.srp import (
 )
 
 USER = SRP["user_srp"]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def python(code: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -11,15 +11,14 @@ from typing import Any
 
 import pyotp
 import pytest
+from emulator.conftest import PASSWORD, make_user
+from emulator.test_custom_auth import Quiz
+from emulator.test_devices import claims
 
 from authflow import AuthClient, ChallengeExpiredError, CognitoConfig
 from authflow.emulator import Emulator, ManualClock, Triggers
 from authflow.protocol.errors import CodeMismatchError, InvalidParameterError
 from authflow.storage import MemoryStore
-
-from .conftest import PASSWORD, make_user
-from .test_custom_auth import Quiz
-from .test_devices import claims
 
 FLOWS = [
     "ALLOW_USER_SRP_AUTH",

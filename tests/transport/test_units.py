@@ -191,7 +191,7 @@ CompleteWebAuthnRegistration DeleteWebAuthnCredential RevokeUserSession
 
 
 def test_idempotent_operations_partition_the_catalogue() -> None:
-    # The 34 unauthenticated operations of protocol.md §1.2, each classified exactly once.
+    # The 34 unauthenticated operations of docs/protocol-notes.md §1.2, each classified exactly once.
     assert len(set(NON_IDEMPOTENT) | IDEMPOTENT_OPERATIONS) == 34
     assert not set(NON_IDEMPOTENT) & IDEMPOTENT_OPERATIONS
 

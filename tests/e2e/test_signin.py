@@ -2,8 +2,8 @@
 
 Sign-up, sign-in, reset, resume and sign-out run here; MFA (SMS, TOTP, e-mail, SELECT_MFA_TYPE,
 MFA_SETUP), custom auth, USER_AUTH choices, remembered devices and rotation run end to end in
-tests/emulator/test_engine_compat.py; sessions in tests/sessions and account operations in
-tests/account. Only what the emulator cannot serve (WEB_AUTHN's credential relay, unknown
+tests/e2e/test_engine_challenges.py; sessions end to end in tests/e2e/test_sessions.py and account operations in
+tests/e2e/test_account.py. Only what the emulator cannot serve (WEB_AUTHN's credential relay, unknown
 challenges, hostile or malformed server values) stays on scripted responses
 (test_signin_scripted.py, test_signin_devices.py).
 """

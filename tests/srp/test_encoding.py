@@ -1,4 +1,4 @@
-"""padHex (protocol.md §8.4) and TIMESTAMP (protocol.md §8.3, §3.2 step 9, §3.3)."""
+"""padHex (docs/protocol-notes.md §8.4) and TIMESTAMP (docs/protocol-notes.md §8.3, §3.2 step 9, §3.3)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from authflow.protocol.errors import ProtocolViolationError, ValidationError
 from authflow.srp import SrpError, TimestampFormatError, format_timestamp, pad_hex, parse_timestamp
 
-# amazon-cognito-identity-js' Java-generated table (protocol.md §8.4).
+# amazon-cognito-identity-js' Java-generated table (docs/protocol-notes.md §8.4).
 PADHEX = {0: "00", 1: "01", 20: "14", 56: "38", 127: "7F", 128: "0080", 200: "00C8",
           236: "00EC", 255: "00FF", 256: "0100"}
 
@@ -23,7 +23,7 @@ def test_pad_hex_vectors(n: int, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("n", "expected"),
-    # protocol.md §3.1 examples, and Java toByteArray() for negatives.
+    # docs/protocol-notes.md §3.1 examples, and Java toByteArray() for negatives.
     [(0xABC, "0abc"), (0x8ABC, "008abc"), (-1, "ff"), (-128, "80"), (-129, "ff7f"),
      (-256, "ff00"), (-255, "ff01")],
 )
