@@ -62,6 +62,7 @@ _ALGORITHM = "AWS4-HMAC-SHA256"
 _ISO_BASIC = "%Y%m%dT%H%M%SZ"
 _ACCESS_KEY = re.compile(r"\w{1,128}", re.ASCII)
 _SAFE_TEXT = re.compile(r"[A-Za-z0-9-]{1,64}")
+_PRINTABLE = re.compile(r"[\x20-\x7e\t]*")
 
 _MISSING_TOKEN = "Missing Authentication Token"
 _UNRECOGNIZED = "The security token included in the request is invalid."
@@ -346,11 +347,13 @@ class SigV4Verifier:
         """The signature of the request as received, or ``None`` when it cannot be computed (a
         header value botocore cannot encode, say)."""
         signer_type, request_type, credentials_type = _signer_types()
+        values = [(name, value) for name in signed for value in headers.get(name, ())]
+        if not all(_PRINTABLE.fullmatch(f"{name}{value}") for name, value in values):
+            return None  # botocore signs printable ASCII headers only
         try:
             request = request_type(method=method.upper(), url=f"http://emulator{path}", data=body)
-            for name in signed:
-                for value in headers.get(name, ()):
-                    request.headers[name] = value
+            for name, value in values:
+                request.headers[name] = value
             request.context["timestamp"] = timestamp
             signer = signer_type(
                 credentials_type(access_key, secret.secret, secret.token),
@@ -359,5 +362,5 @@ class SigV4Verifier:
             )
             canonical = signer.canonical_request(request)
             return str(signer.signature(signer.string_to_sign(request, canonical), request))
-        except (UnicodeError, ValueError, TypeError):
+        except (UnicodeError, ValueError, TypeError, AttributeError):
             return None
