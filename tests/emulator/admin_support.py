@@ -137,11 +137,17 @@ def sign_v4(
     secret: str = SECRET,
     region: str = "us-east-1",
     token: str | None = None,
+    date_header: bool = False,
 ) -> dict[str, str]:
-    """``headers`` plus Host, X-Amz-Date (and X-Amz-Security-Token) and an Authorization header
-    signing all of them, for ``POST /`` with ``body``, as the SigV4 specification describes."""
+    """``headers`` plus Host, X-Amz-Date (or with ``date_header`` an RFC 1123 Date), maybe
+    X-Amz-Security-Token, and an Authorization header signing all of them, for ``POST /`` with
+    ``body``, as the SigV4 specification describes."""
     stamp = when.strftime("%Y%m%dT%H%M%SZ")
-    signed = {**headers, "Host": host, "X-Amz-Date": stamp}
+    signed = {**headers, "Host": host}
+    if date_header:
+        signed["Date"] = when.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    else:
+        signed["X-Amz-Date"] = stamp
     if token is not None:
         signed["X-Amz-Security-Token"] = token
     canonical = {name.lower(): " ".join(value.split()) for name, value in signed.items()}
