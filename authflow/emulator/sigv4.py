@@ -42,7 +42,7 @@ import attrs
 
 from authflow.emulator._service_model import NO_AUTH_OPERATIONS, OPERATION_INPUTS
 from authflow.emulator.clock import Clock, system_clock
-from authflow.protocol.errors import ServiceError, ValidationError, service_error
+from authflow.protocol.errors import ValidationError, service_error
 
 __all__ = [
     "MAX_CLOCK_SKEW_SECONDS",
@@ -166,10 +166,6 @@ def _signer_types() -> tuple[Any, Any, Any]:
     return SignedHeadersOnly, AWSRequest, Credentials
 
 
-def _error(code: str, message: str) -> ServiceError:
-    return service_error(code, message)
-
-
 def _parse_authorization(value: str) -> dict[str, str]:
     scheme, _, rest = value.strip().partition(" ")
     if scheme != _ALGORITHM:
@@ -187,25 +183,25 @@ def _request_time(headers: Mapping[str, list[str]]) -> datetime | None:
     if "x-amz-date" in headers:
         text = headers["x-amz-date"][0]
         if not re.fullmatch(r"\d{8}T\d{6}Z", text):
-            raise _error(
+            raise service_error(
                 "IncompleteSignatureException",
                 "Date must be in ISO-8601 'basic format' (yyyyMMdd'T'HHmmss'Z').",
             )
         try:
             return datetime.strptime(text, _ISO_BASIC).replace(tzinfo=UTC)
         except ValueError:
-            raise _error(
+            raise service_error(
                 "IncompleteSignatureException",
                 "Date must be in ISO-8601 'basic format' (yyyyMMdd'T'HHmmss'Z').",
             ) from None
     if "date" in headers:
         try:
             parsed = email.utils.parsedate_to_datetime(headers["date"][0])
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=UTC)
+            return parsed.astimezone(UTC)
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
     return None
 
 
@@ -240,7 +236,7 @@ class SigV4Verifier:
             by_name.setdefault(name.lower(), []).append(value)
         authorization = by_name.get("authorization")
         if not authorization:
-            raise _error("MissingAuthenticationTokenException", _MISSING_TOKEN)
+            raise service_error("MissingAuthenticationTokenException", _MISSING_TOKEN)
         params = _parse_authorization(authorization[0])
         when = _request_time(by_name)
         missing = [
@@ -251,7 +247,7 @@ class SigV4Verifier:
         if when is None:
             missing.append(_REQUIRES_DATE)
         if missing:
-            raise _error("IncompleteSignatureException", " ".join(missing))
+            raise service_error("IncompleteSignatureException", " ".join(missing))
         assert when is not None
         timestamp = when.strftime(_ISO_BASIC)
         access_key, secret = self._check_scope(params["Credential"], timestamp)
@@ -263,13 +259,13 @@ class SigV4Verifier:
         )
         given = params["Signature"].encode("utf-8", "replace")
         if expected is None or not hmac.compare_digest(expected.encode(), given):
-            raise _error("InvalidSignatureException", _MISMATCH)
+            raise service_error("InvalidSignatureException", _MISMATCH)
         return access_key
 
     def _check_scope(self, credential: str, timestamp: str) -> tuple[str, _Secret]:
         parts = credential.split("/")
         if len(parts) != 5 or not all(parts):
-            raise _error(
+            raise service_error(
                 "IncompleteSignatureException",
                 "Credential must have exactly 5 slash-delimited elements, "
                 "e.g. keyid/date/region/service/term.",
@@ -277,30 +273,30 @@ class SigV4Verifier:
         access_key, date, region, service, terminator = parts
         if date != timestamp[:8]:
             shown = date if re.fullmatch(r"\d{8}", date) else "..."
-            raise _error(
+            raise service_error(
                 "InvalidSignatureException",
                 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date "
                 f"from HTTP: '{shown}' != '{timestamp[:8]}', from '{timestamp}'.",
             )
         if terminator != "aws4_request":
-            raise _error(
+            raise service_error(
                 "InvalidSignatureException",
                 "Credential should be scoped with a valid terminator: 'aws4_request'.",
             )
         if service != self._service:
-            raise _error(
+            raise service_error(
                 "InvalidSignatureException",
                 f"Credential should be scoped to correct service: '{self._service}'. ",
             )
         if region != self._region:
             shown = region if _SAFE_TEXT.fullmatch(region) else "..."
-            raise _error(
+            raise service_error(
                 "InvalidSignatureException",
                 f"Credential should be scoped to a valid region, not '{shown}'. ",
             )
         secret = self._secrets.get(access_key)
         if secret is None:
-            raise _error("UnrecognizedClientException", _UNRECOGNIZED)
+            raise service_error("UnrecognizedClientException", _UNRECOGNIZED)
         return access_key, secret
 
     @staticmethod
@@ -308,12 +304,12 @@ class SigV4Verifier:
         token = sent[0] if sent else None
         if secret.token is None:
             if token is not None:
-                raise _error("UnrecognizedClientException", _UNRECOGNIZED)
+                raise service_error("UnrecognizedClientException", _UNRECOGNIZED)
             return
         if token is None or not hmac.compare_digest(
             token.encode("utf-8", "replace"), secret.token.encode()
         ):
-            raise _error("UnrecognizedClientException", _UNRECOGNIZED)
+            raise service_error("UnrecognizedClientException", _UNRECOGNIZED)
 
     def _check_time(self, when: datetime) -> None:
         now = datetime.fromtimestamp(int(self._clock()), UTC)
@@ -321,13 +317,13 @@ class SigV4Verifier:
         minutes = MAX_CLOCK_SKEW_SECONDS // 60
         given, current = when.strftime(_ISO_BASIC), now.strftime(_ISO_BASIC)
         if when < now - skew:
-            raise _error(
+            raise service_error(
                 "InvalidSignatureException",
                 f"Signature expired: {given} is now earlier than "
                 f"{(now - skew).strftime(_ISO_BASIC)} ({current} - {minutes} min.)",
             )
         if when > now + skew:
-            raise _error(
+            raise service_error(
                 "InvalidSignatureException",
                 f"Signature not yet current: {given} is still later than "
                 f"{(now + skew).strftime(_ISO_BASIC)} ({current} + {minutes} min.)",

@@ -357,6 +357,26 @@ def test_the_rfc_1123_date_header_is_accepted() -> None:
         verifier.verify("POST", "/", late.items(), body)
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "code"),
+    [
+        ("Date", "Fri, 31 Dec 9999 23:59:59 -0100", "IncompleteSignatureException"),
+        ("Date", "not a date", "IncompleteSignatureException"),
+        ("X-Amz-Date", "99991231T235959Z", "InvalidSignatureException"),
+        ("X-Amz-Date", "00010101T000000Z", "InvalidSignatureException"),
+        ("X-Amz-Date", "20261399T250000Z", "IncompleteSignatureException"),
+    ],
+)
+def test_extreme_dates_get_aws_answers(name: str, value: str, code: str) -> None:
+    headers, body = operation_request("ListUsers", {"UserPoolId": "us-east-1_x"})
+    signed = sign_v4(host="emulator", headers=headers, body=body, when=datetime.now(UTC))
+    del signed["X-Amz-Date"]
+    signed[name] = value
+    with pytest.raises(ServiceError) as info:
+        verifier_at(datetime(2026, 1, 1, tzinfo=UTC)).verify("POST", "/", signed.items(), body)
+    assert info.value.code == code
+
+
 _SECRETS = (SECRET, TEMP_SECRET, TEMP_TOKEN)
 _ANSWERS = {
     "MissingAuthenticationTokenException",
