@@ -19,6 +19,13 @@ def _parser() -> argparse.ArgumentParser:
     emu = sub.add_parser("emulator", help="serve the local Cognito emulator until stopped")
     emu.add_argument("--host", default="127.0.0.1")
     emu.add_argument("--port", type=int, default=9229, help="0 picks a free port")
+    emu.add_argument(
+        "--iam-credentials",
+        action="append",
+        default=[],
+        metavar="ACCESS_KEY_ID:SECRET[:SESSION_TOKEN]",
+        help="verify SigV4 signatures of Admin* and provisioning requests (repeatable)",
+    )
     diag = sub.add_parser("diagrams", help="write the flows' Mermaid diagrams")
     diag.add_argument("--out", default="diagrams", help="directory (default: ./diagrams)")
     return parser
@@ -34,7 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "emulator":
         from authflow.emulator.__main__ import main_emulator as emulator_main
 
-        code: int = emulator_main(["--host", args.host, "--port", str(args.port)])
+        flags = ["--host", args.host, "--port", str(args.port)]
+        for credential in args.iam_credentials:
+            flags += ["--iam-credentials", credential]
+        code: int = emulator_main(flags)
         return code
     if args.command == "diagrams":
         from authflow.diagrams import export_diagrams

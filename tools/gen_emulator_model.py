@@ -2,7 +2,7 @@
 
 The emulator validates requests the way the service's Coral layer does (required members, lengths,
 ranges, enums, patterns), so it needs the model's constraints at run time without depending on
-botocore. Run ``python tools/gen_emulator_model.py`` after a botocore upgrade;
+botocore; it also needs to know which operations are unauthenticated (the rest are SigV4-signed). Run ``python tools/gen_emulator_model.py`` after a botocore upgrade;
 ``tests/emulator/test_model_table.py`` fails when the checked-in table drifts from the model.
 """
 
@@ -37,11 +37,14 @@ def render() -> str:
             walk(shape.value)
 
     inputs: dict[str, str] = {}
+    no_auth: list[str] = []
     for name in sorted(model.operation_names):
         op = model.operation_model(name)
         if op.input_shape is not None:
             inputs[name] = op.input_shape.name
             walk(op.input_shape)
+        if op.auth_type == "none":
+            no_auth.append(name)
 
     lines = [
         '"""Input shapes of every ``cognito-idp`` operation, generated from the botocore model.',
@@ -54,11 +57,15 @@ def render() -> str:
         "",
         "from authflow.emulator._shapes import Shape as S",
         "",
-        '__all__ = ["OPERATION_INPUTS", "SHAPES"]',
+        '__all__ = ["NO_AUTH_OPERATIONS", "OPERATION_INPUTS", "SHAPES"]',
         "",
         "# fmt: off",
-        "OPERATION_INPUTS: dict[str, str] = {",
+        "# Operations the model marks unauthenticated (authtype none): every other one is",
+        "# IAM-authorized, its requests SigV4-signed.",
+        "NO_AUTH_OPERATIONS: frozenset[str] = frozenset({",
     ]
+    lines += [f"    {op!r}," for op in no_auth]
+    lines += ["})", "", "OPERATION_INPUTS: dict[str, str] = {"]
     lines += [f"    {op!r}: {shape!r}," for op, shape in inputs.items()]
     lines += ["}", "", "SHAPES: dict[str, S] = {"]
     for name in sorted(shapes):

@@ -21,6 +21,11 @@ Errors have Cognito's shape and messages; requests are validated against the ser
 The core (:class:`EmulatorCore`, ``handle(operation, body) -> dict``) is pure and synchronous;
 :class:`Emulator` serves it over HTTP with aiohttp. ``python -m authflow.emulator`` runs one from a
 shell. Requires the ``emulator`` extra (``cryptography``, ``pyotp``).
+
+AdminInitiateAuth / AdminRespondToAuthChallenge run the same sign-in code as the public operations.
+IAM-authorized requests (``Admin*``, provisioning) are accepted unsigned unless
+``Emulator(iam_credentials={...})`` asks for their SigV4 signatures to be verified
+(:mod:`authflow.emulator.sigv4`; the ``admin`` extra, botocore).
 """
 
 from authflow.emulator.clock import Clock, ManualClock, RandBytes

@@ -5,8 +5,11 @@ endpoints, say) is one more function over the same core:
 
 * :func:`add_cognito_routes` — ``POST /``, AWS JSON 1.1: the operation comes from ``X-Amz-Target:
   AWSCognitoIdentityProviderService.<Operation>``, the body is its JSON input; responses as in
-  :mod:`authflow.emulator.cognito_responses`. Requests are not signed and signatures are ignored.
-  Every request meets the fault rules first (``drop_after``: after the operation).
+  :mod:`authflow.emulator.cognito_responses`. Signatures are ignored unless the app is given a
+  :class:`~authflow.emulator.sigv4.SigV4Verifier`: then every IAM-authorized operation (``Admin*``,
+  provisioning) must be signed with one of its credentials, checked before anything else, and the
+  access key id travels to the handlers as ``RequestContext.signed_by``; public operations are never
+  checked. Every request then meets the fault rules (``drop_after``: after the operation).
 * :func:`add_well_known_routes` — ``GET /{poolId}/.well-known/jwks.json`` and
   ``…/openid-configuration``.
 * :func:`add_emulator_routes` — ``GET /_emulator/health`` → 200 ``{"status": "ok"}``;
@@ -20,6 +23,7 @@ bodies are never logged; an unexpected exception is logged by type and traceback
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import traceback
@@ -34,6 +38,7 @@ from authflow.emulator.cognito_responses import error_response, json_response
 from authflow.emulator.core import EmulatorCore
 from authflow.emulator.fault_routes import add_fault_routes, fault_response
 from authflow.emulator.faults import Faults
+from authflow.emulator.sigv4 import SigV4Verifier, signature_required
 from authflow.protocol.endpoints import TARGET_PREFIX
 from authflow.protocol.errors import ServiceError
 
@@ -49,12 +54,17 @@ log = logging.getLogger("authflow.emulator")
 
 
 def build_app(
-    core: EmulatorCore, faults: Faults, executor: Executor | None = None
+    core: EmulatorCore,
+    faults: Faults,
+    executor: Executor | None = None,
+    *,
+    signatures: SigV4Verifier | None = None,
 ) -> web.Application:
     """The aiohttp application serving ``core`` with ``faults`` applied to Cognito requests;
-    ``executor`` runs the core's operations."""
+    ``executor`` runs the core's operations; ``signatures`` (if given) verifies the SigV4
+    signature of every IAM-authorized request."""
     app = web.Application(client_max_size=1024 * 1024)
-    add_cognito_routes(app.router, core, faults, executor)
+    add_cognito_routes(app.router, core, faults, executor, signatures)
     add_emulator_routes(app.router, core)
     add_fault_routes(app.router, faults)
     add_well_known_routes(app.router, core, executor)
@@ -62,9 +72,14 @@ def build_app(
 
 
 def add_cognito_routes(
-    router: web.UrlDispatcher, core: EmulatorCore, faults: Faults, executor: Executor | None
+    router: web.UrlDispatcher,
+    core: EmulatorCore,
+    faults: Faults,
+    executor: Executor | None,
+    signatures: SigV4Verifier | None = None,
 ) -> None:
-    """``POST /``: the Cognito operations, through ``faults``."""
+    """``POST /``: the Cognito operations, through ``faults`` (and, IAM-authorized ones, through
+    ``signatures`` when given)."""
 
     async def dispatch(request: web.Request) -> web.Response:
         request_id = str(uuid.uuid4())
@@ -75,6 +90,10 @@ def add_cognito_routes(
                 ServiceError("Unknown operation", code="UnknownOperationException"), request_id
             )
         raw = await request.read()
+        try:
+            signed_by = _verified_signer(signatures, operation, request, raw)
+        except ServiceError as refused:
+            return error_response(refused, request_id)
         body = parse_json_body(raw)
         if not isinstance(body, dict):
             error = ServiceError(
@@ -88,8 +107,10 @@ def add_cognito_routes(
             return fault_response(request, plan.failure, request_id)
         loop = asyncio.get_running_loop()
         try:
-            # core.handle is looked up per request: benchmarks wrap it to count calls.
-            result = await loop.run_in_executor(executor, core.handle, operation, body)
+            # core.handle is looked up per request: benchmarks wrap it to count calls (with the
+            # two positional arguments; signed_by is passed only when a signature was verified).
+            call = functools.partial(core.handle, operation, body, **signed_by)
+            result = await loop.run_in_executor(executor, call)
         except ServiceError as error:
             response = error_response(error, request_id)
         except Exception as exc:  # a bug in the emulator: report it as Cognito would
@@ -120,6 +141,17 @@ def parse_json_body(raw: bytes) -> Any:
         return json.loads(raw, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         return None
+
+
+def _verified_signer(
+    signatures: SigV4Verifier | None, operation: str, request: web.Request, raw: bytes
+) -> dict[str, str]:
+    """``{"signed_by": access key id}`` for a verified IAM-authorized request; ``{}`` when nothing
+    is checked (no verifier, or a public operation)."""
+    if signatures is None or not signature_required(operation):
+        return {}
+    signer = signatures.verify(request.method, request.raw_path, request.headers.items(), raw)
+    return {"signed_by": signer}
 
 
 def add_emulator_routes(router: web.UrlDispatcher, core: EmulatorCore) -> None:

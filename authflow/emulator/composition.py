@@ -39,6 +39,9 @@ def build_signin_router() -> SignInRouter:
     router.register_initiate_auth("REFRESH_TOKEN", refresh.refresh_tokens)
     router.register_initiate_auth("CUSTOM_AUTH", custom.start_custom_auth)
     router.register_initiate_auth("USER_AUTH", user_auth.start_user_auth)
+    # AdminInitiateAuth only: the password sent in the request, as USER_PASSWORD_AUTH checks it.
+    router.register_initiate_auth("ADMIN_USER_PASSWORD_AUTH", password_auth.start_password_auth)
+    router.register_initiate_auth("ADMIN_NO_SRP_AUTH", password_auth.start_password_auth)
 
     router.register_challenge("PASSWORD_VERIFIER", srp_auth.answer_password_verifier)
     router.register_challenge("NEW_PASSWORD_REQUIRED", new_password.answer_new_password_required)
@@ -63,6 +66,8 @@ def build_dispatcher(sign_in: SignInRouter | None = None) -> Dispatcher:
     # Sign-in and tokens.
     d.register("InitiateAuth", sign_in.initiate_auth)
     d.register("RespondToAuthChallenge", sign_in.respond_to_auth_challenge)
+    d.register("AdminInitiateAuth", sign_in.admin_initiate_auth)
+    d.register("AdminRespondToAuthChallenge", sign_in.admin_respond_to_auth_challenge)
     d.register("GetTokensFromRefreshToken", refresh.get_tokens_from_refresh_token)
     d.register("GetUserAuthFactors", user_auth.get_user_auth_factors)
     d.register("StartWebAuthnRegistration", user_auth.web_authn_registration)

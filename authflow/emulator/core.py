@@ -133,14 +133,17 @@ class EmulatorCore:
 
     # ------------------------------------------------------------------ dispatch
 
-    def handle(self, operation: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    def handle(
+        self, operation: str, body: Mapping[str, Any], *, signed_by: str | None = None
+    ) -> dict[str, Any]:
         """Run one operation; return its output structure or raise its typed ServiceError.
 
         ``operation`` is the name after ``AWSCognitoIdentityProviderService.`` in
-        ``X-Amz-Target``; ``body`` the decoded JSON request."""
+        ``X-Amz-Target``; ``body`` the decoded JSON request; ``signed_by`` the access key id whose
+        SigV4 signature the web layer verified, if it verified one."""
         handler = self.dispatcher.handler(operation)
         validate_input(operation, body)
-        request = RequestContext.from_body(operation, body)
+        request = RequestContext.from_body(operation, body, signed_by=signed_by)
         with self.lock:
             return handler(self.services, request, dict(body))
 

@@ -18,6 +18,7 @@ from authflow.emulator.config import EmulatorConfig
 from authflow.emulator.core import ClientRef, EmulatorCore, PoolRef
 from authflow.emulator.faults import Faults
 from authflow.emulator.outbox import Outbox
+from authflow.emulator.sigv4 import IamCredentials, SigV4Verifier
 from authflow.emulator.triggers import Triggers
 
 __all__ = ["Emulator", "threaded_emulator"]
@@ -47,6 +48,13 @@ class Emulator:
     Faults for reliability tests (:class:`~authflow.emulator.Faults`)::
 
         emu.faults.add("throttle", operation="InitiateAuth", times=2)
+
+    IAM-authorized operations (``Admin*``, provisioning) are accepted with any signature, unless
+    ``iam_credentials`` (access key id → secret, or → ``(secret, session token)``) is given: then
+    their SigV4 signatures are verified as AWS verifies them (:mod:`authflow.emulator.sigv4`;
+    needs botocore, the ``admin`` extra)::
+
+        async with Emulator(iam_credentials={"AKIDEXAMPLE": "secret"}) as emu: ...
     """
 
     def __init__(
@@ -59,11 +67,15 @@ class Emulator:
         region: str = "us-east-1",
         config: EmulatorConfig | None = None,
         fault_seed: int = 0,
+        iam_credentials: IamCredentials | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.core = EmulatorCore(clock=clock, randbytes=randbytes, region=region, config=config)
         self._faults = Faults(fault_seed)
+        self._signatures = (
+            SigV4Verifier(iam_credentials, region=region) if iam_credentials is not None else None
+        )
         self._runner: web.AppRunner | None = None
         self._executor: ThreadPoolExecutor | None = None
 
@@ -86,6 +98,12 @@ class Emulator:
         return self._faults
 
     @property
+    def verifies_signatures(self) -> bool:
+        """Whether IAM-authorized requests must carry a valid SigV4 signature
+        (``iam_credentials`` was given)."""
+        return self._signatures is not None
+
+    @property
     def region(self) -> str:
         """The region of the pools this emulator creates."""
         return self.core.region
@@ -95,7 +113,8 @@ class Emulator:
         if self._runner is not None:
             return
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="authflow-emulator")
-        runner = web.AppRunner(build_app(self.core, self._faults, self._executor), access_log=None)
+        app = build_app(self.core, self._faults, self._executor, signatures=self._signatures)
+        runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
         try:

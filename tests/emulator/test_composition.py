@@ -42,6 +42,8 @@ def test_registering_twice_is_a_wiring_mistake() -> None:
     with pytest.raises(ValueError, match="registered twice"):
         router.register_challenge("SMS_MFA", router.challenge_handlers["SMS_MFA"])
     with pytest.raises(ValueError, match="no ExplicitAuthFlows value"):
+        router.register_initiate_auth("SMS_AUTH", lambda *args: {})
+    with pytest.raises(ValueError, match="ADMIN_USER_PASSWORD_AUTH registered twice"):
         router.register_initiate_auth("ADMIN_USER_PASSWORD_AUTH", lambda *args: {})
 
 

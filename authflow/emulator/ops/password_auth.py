@@ -1,4 +1,5 @@
-"""USER_PASSWORD_AUTH: the password sent in the clear (over TLS), checked under the lockout rules.
+"""USER_PASSWORD_AUTH (and AdminInitiateAuth's ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH): the
+password sent in the clear (over TLS), checked under the lockout rules.
 
 Order of checks, as Cognito: SECRET_HASH (over the USERNAME sent), the user (UserNotFoundException,
 or with PreventUserExistenceErrors=ENABLED a NotAuthorizedException), disabled, lockout, the
@@ -25,7 +26,8 @@ __all__ = ["start_password_auth"]
 def start_password_auth(
     svc: Services, request: RequestContext, pool: Pool, client: AppClient, body: dict[str, Any]
 ) -> dict[str, Any]:
-    """InitiateAuth USER_PASSWORD_AUTH ``{USERNAME, PASSWORD[, SECRET_HASH, DEVICE_KEY]}``."""
+    """InitiateAuth USER_PASSWORD_AUTH, AdminInitiateAuth ADMIN_USER_PASSWORD_AUTH /
+    ADMIN_NO_SRP_AUTH: ``{USERNAME, PASSWORD[, SECRET_HASH, DEVICE_KEY]}``."""
     params = dict(body.get("AuthParameters") or {})
     username = required_param(params, "USERNAME")
     password = required_param(params, "PASSWORD")

@@ -1,5 +1,5 @@
-"""InitiateAuth and RespondToAuthChallenge: route each request to the handler of its AuthFlow or
-ChallengeName.
+"""InitiateAuth, RespondToAuthChallenge and their admin twins: route each request to the handler of
+its AuthFlow or ChallengeName.
 
 The handlers are registered explicitly (by :mod:`authflow.emulator.composition`):
 
@@ -8,8 +8,14 @@ The handlers are registered explicitly (by :mod:`authflow.emulator.composition`)
 * :attr:`SignInRouter.challenge_handlers` — ChallengeName → ``(services, request, pool, client,
   session, responses) -> response``.
 
-Every handler ends in the sign-in pipeline (:mod:`authflow.emulator.ops.signin_pipeline`), so the
-admin sign-in operations can reuse the same tables with their own checks in front.
+Every handler ends in the sign-in pipeline (:mod:`authflow.emulator.ops.signin_pipeline`).
+AdminInitiateAuth and AdminRespondToAuthChallenge use the same tables with their own checks in
+front: the app client must belong to the ``UserPoolId`` named (``ResourceNotFoundException: User
+pool client … does not exist.`` otherwise), and the flows differ: ``ADMIN_USER_PASSWORD_AUTH``
+(and its legacy name ``ADMIN_NO_SRP_AUTH``), allowed by ``ALLOW_ADMIN_USER_PASSWORD_AUTH`` (or the
+legacy client setting ``ADMIN_NO_SRP_AUTH``), are admin-only, ``USER_PASSWORD_AUTH`` is public-only;
+the other operation answers ``InvalidParameterException: Initiate Auth method not supported.``
+Which operation is running travels in the :class:`RequestContext` (``request.admin``).
 """
 
 from __future__ import annotations
@@ -43,7 +49,12 @@ _FLOW_SETTING = {
     "REFRESH_TOKEN": "ALLOW_REFRESH_TOKEN_AUTH",
     "CUSTOM_AUTH": "ALLOW_CUSTOM_AUTH",
     "USER_AUTH": "ALLOW_USER_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
 }
+# Flows only InitiateAuth accepts, and flows only AdminInitiateAuth accepts.
+_PUBLIC_ONLY_FLOWS = frozenset({"USER_PASSWORD_AUTH"})
+_ADMIN_ONLY_FLOWS = frozenset({"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
 
 
 class SignInRouter:
@@ -86,24 +97,64 @@ class SignInRouter:
     def initiate_auth(
         self, svc: Services, request: RequestContext, body: dict[str, Any]
     ) -> dict[str, Any]:
-        """InitiateAuth: every registered flow, each only when the app client's
+        """InitiateAuth: every registered public flow, each only when the app client's
         ExplicitAuthFlows allow it."""
         client, pool = svc.directory.client(body["ClientId"])
-        flow = body["AuthFlow"]
-        if flow not in _FLOW_SETTING:
-            raise InvalidParameterError("Initiate Auth method not supported.")
-        if _FLOW_SETTING[flow] not in client.auth_flows:
-            raise InvalidParameterError(f"{flow} flow not enabled for this client")
-        handler = self._initiate_auth_handlers.get(flow)
-        if handler is None:
-            raise InvalidParameterError(f"{flow} is not supported by the authflow emulator.")
-        return handler(svc, request, pool, client, body)
+        return self._initiate(svc, request, pool, client, body)
+
+    def admin_initiate_auth(
+        self, svc: Services, request: RequestContext, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        """AdminInitiateAuth: the app client of the pool named, then every registered admin flow
+        (ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH,
+        CUSTOM_AUTH, USER_AUTH) the client allows."""
+        pool, client = svc.directory.pool_client(body["UserPoolId"], body["ClientId"])
+        return self._initiate(svc, request, pool, client, body)
 
     def respond_to_auth_challenge(
         self, svc: Services, request: RequestContext, body: dict[str, Any]
     ) -> dict[str, Any]:
         """RespondToAuthChallenge: every registered challenge."""
         client, pool = svc.directory.client(body["ClientId"])
+        return self._respond(svc, request, pool, client, body)
+
+    def admin_respond_to_auth_challenge(
+        self, svc: Services, request: RequestContext, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        """AdminRespondToAuthChallenge: the app client of the pool named, then every registered
+        challenge, answered by the same handlers as RespondToAuthChallenge."""
+        pool, client = svc.directory.pool_client(body["UserPoolId"], body["ClientId"])
+        return self._respond(svc, request, pool, client, body)
+
+    def _initiate(
+        self,
+        svc: Services,
+        request: RequestContext,
+        pool: Pool,
+        client: AppClient,
+        body: dict[str, Any],
+    ) -> dict[str, Any]:
+        flow = body["AuthFlow"]
+        refused = _PUBLIC_ONLY_FLOWS if request.admin else _ADMIN_ONLY_FLOWS
+        if flow not in _FLOW_SETTING or flow in refused:
+            raise InvalidParameterError("Initiate Auth method not supported.")
+        if _FLOW_SETTING[flow] not in client.auth_flows:
+            if flow in _ADMIN_ONLY_FLOWS:
+                raise InvalidParameterError("Auth flow not enabled for this client")
+            raise InvalidParameterError(f"{flow} flow not enabled for this client")
+        handler = self._initiate_auth_handlers.get(flow)
+        if handler is None:
+            raise InvalidParameterError(f"{flow} is not supported by the authflow emulator.")
+        return handler(svc, request, pool, client, body)
+
+    def _respond(
+        self,
+        svc: Services,
+        request: RequestContext,
+        pool: Pool,
+        client: AppClient,
+        body: dict[str, Any],
+    ) -> dict[str, Any]:
         responses = dict(body.get("ChallengeResponses") or {})
         name = body["ChallengeName"]
         answer = self._challenge_handlers.get(name)
