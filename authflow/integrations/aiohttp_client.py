@@ -10,8 +10,12 @@ which refreshes single-flight shortly before expiry. A 401 answer makes one retr
 token: if the session's current token is still the one that was refused, it is refreshed with
 ``force=True`` (so many concurrent 401s cost one refresh); otherwise the newer one is used. Never
 more than one retry, and none when the request body cannot be sent again (a stream already
-consumed). A refresh that fails raises its typed error (a definitive one has signed the session
-out).
+consumed). When no fresh token can be had after a 401 (the refresh fails; a definitive failure
+signs the session out), the 401 is returned as is. Getting the first token can fail too (no such
+session, signed out, Cognito unreachable): that error propagates, and aiohttp re-raises those that
+are ``OSError`` subclasses (:class:`~authflow.protocol.errors.NotAuthorizedError`,
+:class:`~authflow.protocol.errors.TransportError`) as :class:`aiohttp.ClientOSError` with the
+typed error as ``__cause__``.
 
 The token only goes to the origins it is meant for: the ``origins`` given, or else the origin of
 the first request made through this middleware (as aiohttp's digest-auth middleware does), so a
@@ -27,7 +31,7 @@ from aiohttp import ClientHandlerType, ClientRequest, ClientResponse, hdrs
 from yarl import URL
 
 from authflow.client import AuthClient
-from authflow.protocol.errors import ValidationError
+from authflow.protocol.errors import AuthflowError, ValidationError
 
 __all__ = ["BearerAuth"]
 
@@ -85,15 +89,24 @@ class BearerAuth:
         response = await handler(request)
         if response.status != 401 or not _replayable(request):
             return response
+        try:
+            fresh = await self._fresh_token(sent)
+        except AuthflowError as exc:
+            # The server refused the token and no new one can be had: its 401 is the answer.
+            log.info("no fresh token after a 401 (%s)", type(exc).__name__)
+            return response
         response.release()
-        fresh = await self._auth.access_token(self._key)
-        if fresh == sent:
-            record = await self._auth.sessions.refresh(self._key, force=True)
-            fresh = record.tokens.access_token
         self.retries += 1
         log.info("%s %s answered 401; retrying once with a fresh token", request.method, origin)
         request.headers[hdrs.AUTHORIZATION] = f"Bearer {fresh}"
         return await handler(request)
+
+    async def _fresh_token(self, sent: str) -> str:
+        current = await self._auth.access_token(self._key)
+        if current != sent:
+            return current  # someone refreshed since this request was sent
+        record = await self._auth.sessions.refresh(self._key, force=True)
+        return record.tokens.access_token
 
 
 def _replayable(request: ClientRequest) -> bool:
