@@ -63,11 +63,9 @@ async def demo() -> dict[str, int]:
         )
         config = CognitoConfig(user_pool_id=pool.id, client_id=app_client.id, endpoint=emu.endpoint)
         async with AuthClient(config) as auth:
-            for operation, body in (
-                ("AdminCreateUser", {"MessageAction": "SUPPRESS", "TemporaryPassword": "Tmp-Pass-1!"}),
-                ("AdminSetUserPassword", {"Password": "Correct-Horse-9!", "Permanent": True}),
-            ):
-                await auth.transport.send(operation, {"UserPoolId": pool.id, "Username": "alice", **body})
+            signup = auth.sign_up("alice", "Correct-Horse-9!", attributes={"email": "a@x.test"})
+            await signup.step()
+            await signup.step(emu.outbox.latest(username="alice").code)
             flow = auth.sign_in("alice", "Correct-Horse-9!", auth_flow="USER_PASSWORD_AUTH")
             await flow.step()
             token = await auth.access_token(flow.session_key)
