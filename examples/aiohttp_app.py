@@ -64,7 +64,7 @@ async def demo() -> dict[str, int]:
     """Start the emulator and the API, sign a user in, call the API as that user and without a
     token; return ``{path: status}``."""
     async with Emulator() as emu:
-        pool = emu.create_user_pool("example")
+        pool = emu.create_user_pool("example", auto_verified_attributes=["email"])
         app_client = emu.create_user_pool_client(
             pool.id, explicit_auth_flows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
         )
