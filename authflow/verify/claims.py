@@ -26,29 +26,27 @@ __all__ = ["TokenClaims", "TokenUse"]
 
 TokenUse = Literal["access", "id"]
 
-
-def _number(payload: Mapping[str, Any], name: str, *, required: bool) -> float | None:
-    value = payload.get(name)
-    if value is None and not required:
-        return None
-    # bool is an int subclass: ``"exp": true`` is not a time.
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise MalformedTokenError(f"the token's {name} claim is not a number")
-    return value
+_NONE: frozenset[str] = frozenset()
+_OPTIONAL_TEXT = ("jti", "origin_jti", "device_key")
 
 
-def _text(payload: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
-    value = payload.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str):
-        raise MalformedTokenError(f"the token's {name} claim is not a string")
-    return value
+def _number(value: object, name: str) -> float:
+    # bool is an int subclass: ``"exp": true`` is not a time; JSON's 1e400 parses to inf.
+    kind = type(value)
+    if kind is int or (kind is float and math.isfinite(value)):  # type: ignore[arg-type]
+        return value  # type: ignore[return-value]
+    raise MalformedTokenError(f"the token's {name} claim is not a number")
+
+
+def _text(value: object, name: str) -> str:
+    if type(value) is str:
+        return value
+    raise MalformedTokenError(f"the token's {name} claim is not a string")
 
 
 def _strings(value: object, name: str) -> frozenset[str]:
     if value is None:
-        return frozenset()
+        return _NONE
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise MalformedTokenError(f"the token's {name} claim is not a list of strings")
     return frozenset(value)
@@ -94,47 +92,53 @@ class TokenClaims:
     raw: Mapping[str, Any] = attrs.field(eq=False)
 
     @classmethod
-    def from_payload(cls, payload: Mapping[str, Any]) -> TokenClaims:
-        """Build from a token payload, checking every claim's type.
+    def from_payload(cls, payload: dict[str, Any]) -> TokenClaims:
+        """Build from a freshly decoded token payload (kept, not copied, as :attr:`raw`),
+        checking every claim's type.
 
         Raises :class:`MalformedTokenError` (naming the claim) for a missing or mistyped one,
         :class:`WrongTokenUseError` when ``token_use`` is neither ``access`` nor ``id``.
         """
-        token_use = payload.get("token_use")
-        if token_use not in ("access", "id"):
-            raise WrongTokenUseError("the token's token_use is neither access nor id")
-        use: TokenUse = "access" if token_use == "access" else "id"
-        if use == "access":
-            client_id = _text(payload, "client_id", required=True)
-            username = _text(payload, "username")
-            scope = _text(payload, "scope")
-            scopes = frozenset(scope.split()) if scope else frozenset[str]()
-        else:
+        get = payload.get
+        token_use = get("token_use")
+        if token_use == "access":
+            use: TokenUse = "access"
+            client_id = _text(get("client_id"), "client_id")
+            username = get("username")
+            scope = get("scope")
+            scopes = frozenset(_text(scope, "scope").split()) if scope is not None else _NONE
+        elif token_use == "id":
+            use = "id"
             client_id = _audience(payload)[0]
-            username = _text(payload, "cognito:username")
-            scopes = frozenset()
-        exp = _number(payload, "exp", required=True)
-        iat = _number(payload, "iat", required=True)
-        sub = _text(payload, "sub", required=True)
-        issuer = _text(payload, "iss", required=True)
-        assert exp is not None and iat is not None and sub is not None and issuer is not None
-        assert client_id is not None
+            username = get("cognito:username")
+            scopes = _NONE
+        else:
+            raise WrongTokenUseError("the token's token_use is neither access nor id")
+        if username is not None:
+            _text(username, "username")
+        for name in _OPTIONAL_TEXT:
+            value = get(name)
+            if value is not None and type(value) is not str:
+                raise MalformedTokenError(f"the token's {name} claim is not a string")
+        nbf = get("nbf")
+        auth_time = get("auth_time")
         return cls(
-            sub=sub,
+            sub=_text(get("sub"), "sub"),
             username=username,
             client_id=client_id,
             token_use=use,
-            issuer=issuer,
+            issuer=_text(get("iss"), "iss"),
             scopes=scopes,
-            groups=_strings(payload.get("cognito:groups"), "cognito:groups"),
-            exp=exp,
-            iat=iat,
-            nbf=_number(payload, "nbf", required=False),
-            auth_time=_number(payload, "auth_time", required=False),
-            jti=_text(payload, "jti"),
-            origin_jti=_text(payload, "origin_jti"),
-            device_key=_text(payload, "device_key"),
-            raw=MappingProxyType(dict(payload)),
+            groups=_strings(get("cognito:groups"), "cognito:groups"),
+            exp=_number(get("exp"), "exp"),
+            iat=_number(get("iat"), "iat"),
+            nbf=None if nbf is None else _number(nbf, "nbf"),
+            auth_time=None if auth_time is None else _number(auth_time, "auth_time"),
+            jti=get("jti"),
+            origin_jti=get("origin_jti"),
+            device_key=get("device_key"),
+            # The payload is a dict decoded for this token alone: no copy is needed.
+            raw=MappingProxyType(payload),
         )
 
     @property

@@ -11,13 +11,9 @@ never gets its payload parsed.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
-import re
-from typing import Any, Final
-
-import attrs
+from typing import Any, Final, NamedTuple
 
 from authflow.verify.errors import MalformedTokenError, UnsupportedAlgorithmError
 
@@ -27,22 +23,32 @@ __all__ = ["MAX_TOKEN_LENGTH", "CompactJws", "decode_json_segment", "split_compa
 #: attributes stays well below this. Longer input is refused before any decoding.
 MAX_TOKEN_LENGTH: Final = 16 * 1024
 
-_SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
+# The base64url alphabet: bytes.translate deleting it leaves only what is not base64url, a check
+# done in C (a regular expression over a 1 KB token costs more than the JSON decoding).
+_BASE64URL = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_BASE64URL_DOT = _BASE64URL + b"."
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
 _MAX_KID_LENGTH: Final = 1024
 _ALGORITHM: Final = "RS256"
+# A pool signs with two keys, so its tokens carry two distinct header segments: the parsed
+# headers are kept (a few hundred at most, so random headers cannot grow it) to skip decoding.
+_HEADER_CACHE_SIZE: Final = 256
+_headers: dict[bytes, tuple[dict[str, Any], str]] = {}
 
 
-@attrs.frozen(repr=False)
-class CompactJws:
-    """A compact JWS split into its parts; nothing in it is verified yet."""
+class CompactJws(NamedTuple):
+    """A compact JWS split into its parts; nothing in it is verified yet.
+
+    (A named tuple rather than an attrs class: one is built per token, on the hot path.)
+    """
 
     header: dict[str, Any]
     kid: str
     #: The ``header.payload`` bytes the signature covers.
     signing_input: bytes
-    #: The still-encoded payload segment (decoded with :func:`decode_json_segment` after the
-    #: signature verified).
-    payload_segment: str
+    #: The still-encoded payload segment, checked to be base64url (decoded by
+    #: :meth:`payload` after the signature verified).
+    payload_segment: bytes
     signature: bytes
     #: The token itself, as text.
     text: str
@@ -50,35 +56,78 @@ class CompactJws:
     def __repr__(self) -> str:
         return f"CompactJws(kid={self.kid!r}, alg={self.header.get('alg')!r})"
 
+    def payload(self) -> dict[str, Any]:
+        """The payload as a JSON object (:class:`MalformedTokenError` if it is not one)."""
+        return _json_object(self.payload_segment, "payload", _JSON)
 
-def _b64url(segment: str, what: str) -> bytes:
-    # The pattern admits only the base64url alphabet (no padding, no whitespace); a length of
-    # 4n+1 cannot be base64 at all.
-    if not _SEGMENT.fullmatch(segment) or len(segment) % 4 == 1:
+
+def _b64url(segment: bytes, what: str) -> bytes:
+    # ``segment`` is non-empty and made of the base64url alphabet only (checked by the caller);
+    # a length of 4n+1 cannot be base64 at all.
+    if len(segment) % 4 == 1:
         raise MalformedTokenError(f"the token's {what} is not base64url")
-    try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError):  # pragma: no cover - excluded by the pattern
-        raise MalformedTokenError(f"the token's {what} is not base64url") from None
+    return binascii.a2b_base64(segment.translate(_FROM_URLSAFE) + b"=" * (-len(segment) % 4))
+
+
+def _is_base64url(segment: bytes) -> bool:
+    return bool(segment) and not segment.translate(None, _BASE64URL)
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(name)
 
 
+_STRICT_JSON = json.JSONDecoder(parse_constant=_refuse_constant)
+# For payloads: NaN and Infinity are not refused while parsing (every time claim is checked to be
+# a finite number by TokenClaims, and other claims may hold what they like); the default decoder
+# is what json.loads uses.
+_JSON = json.JSONDecoder()
+
+
 def decode_json_segment(segment: str, what: str) -> dict[str, Any]:
     """Decode one base64url segment holding a UTF-8 JSON object (``NaN``/``Infinity`` refused).
 
+    The header of a token goes through this; its payload through :meth:`CompactJws.payload`.
+
     Raises :class:`MalformedTokenError` naming ``what`` ("header", "payload").
     """
+    try:
+        data = segment.encode("ascii")
+    except UnicodeEncodeError:
+        raise MalformedTokenError(f"the token's {what} is not base64url") from None
+    if not _is_base64url(data):
+        raise MalformedTokenError(f"the token's {what} is not base64url")
+    return _json_object(data, what)
+
+
+def _json_object(
+    segment: bytes, what: str, decoder: json.JSONDecoder = _STRICT_JSON
+) -> dict[str, Any]:
     raw = _b64url(segment, what)
     try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        value = decoder.decode(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise MalformedTokenError(f"the token's {what} is not UTF-8 JSON") from None
     if not isinstance(value, dict):
         raise MalformedTokenError(f"the token's {what} is not a JSON object")
     return value
+
+
+def _header(segment: bytes) -> tuple[dict[str, Any], str]:
+    cached = _headers.get(segment)
+    if cached is not None:
+        return cached
+    header = _json_object(segment, "header")
+    if header.get("alg") != _ALGORITHM:
+        raise UnsupportedAlgorithmError("the token's alg is not RS256")
+    if "crit" in header:
+        raise UnsupportedAlgorithmError("the token's header has crit extensions")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid or len(kid) > _MAX_KID_LENGTH:
+        raise MalformedTokenError("the token's header has no usable kid")
+    if len(_headers) < _HEADER_CACHE_SIZE:
+        _headers[segment] = (header, kid)
+    return header, kid
 
 
 def split_compact_jws(token: object) -> CompactJws:
@@ -102,27 +151,29 @@ def split_compact_jws(token: object) -> CompactJws:
         raise MalformedTokenError("the token is empty")
     if len(token) > MAX_TOKEN_LENGTH:
         raise MalformedTokenError("the token is too long")
-    parts = token.split(".")
+    try:
+        data = token.encode("ascii")
+    except UnicodeEncodeError:
+        raise MalformedTokenError("the token is not ASCII") from None
+    parts = data.split(b".")
     if len(parts) != 3:
         raise MalformedTokenError("the token is not three dot-separated segments")
     header_segment, payload_segment, signature_segment = parts
-    header = decode_json_segment(header_segment, "header")
-    alg = header.get("alg")
-    if alg != _ALGORITHM:
-        raise UnsupportedAlgorithmError("the token's alg is not RS256")
-    if "crit" in header:
-        raise UnsupportedAlgorithmError("the token's header has crit extensions")
-    kid = header.get("kid")
-    if not isinstance(kid, str) or not kid or len(kid) > _MAX_KID_LENGTH:
-        raise MalformedTokenError("the token's header has no usable kid")
-    if not _SEGMENT.fullmatch(payload_segment):
-        raise MalformedTokenError("the token's payload is not base64url")
-    signature = _b64url(signature_segment, "signature")
+    # One pass over the whole token; which segment is wrong is worked out only on failure, the
+    # header first so that an alg of none with an empty signature is reported as such.
+    if data.translate(None, _BASE64URL_DOT) or not all(parts):
+        if not _is_base64url(header_segment):
+            raise MalformedTokenError("the token's header is not base64url")
+        _header(header_segment)
+        for part, what in ((payload_segment, "payload"), (signature_segment, "signature")):
+            if not _is_base64url(part):
+                raise MalformedTokenError(f"the token's {what} is not base64url")
+    header, kid = _header(header_segment)
     return CompactJws(
         header=header,
         kid=kid,
-        signing_input=f"{header_segment}.{payload_segment}".encode("ascii"),
+        signing_input=data[: len(header_segment) + 1 + len(payload_segment)],
         payload_segment=payload_segment,
-        signature=signature,
+        signature=_b64url(signature_segment, "signature"),
         text=token,
     )

@@ -61,7 +61,7 @@ from authflow.verify.errors import (
     WrongTokenUseError,
 )
 from authflow.verify.jwks import JwksCache
-from authflow.verify.jws import decode_json_segment, split_compact_jws
+from authflow.verify.jws import CompactJws, split_compact_jws
 from authflow.verify.revocation import ADMIN_SCOPE, RevocationChecker
 
 __all__ = ["TokenVerifier", "cognito_issuer"]
@@ -231,7 +231,7 @@ class TokenVerifier:
         key = self.jwks.cached_key(self.jwks_uri, jws.kid)
         if key is None:
             key = await self.jwks.get_key(self.jwks_uri, jws.kid)
-        claims = self._check(jws.signing_input, jws.signature, jws.payload_segment, key)
+        claims = self._check(jws, key)
         if self.revocation is not None:
             if ADMIN_SCOPE not in claims.scopes:
                 raise MissingScopeError(
@@ -255,18 +255,22 @@ class TokenVerifier:
             )
         return self._transport
 
-    def _check(
-        self, signing_input: bytes, signature: bytes, payload_segment: str, key: RSAPublicKey
-    ) -> TokenClaims:
-        if not _RS256.verify(signing_input, key, signature):
+    def _check(self, jws: CompactJws, key: RSAPublicKey) -> TokenClaims:
+        if not _RS256.verify(jws.signing_input, key, jws.signature):
             raise TokenSignatureError("the token's signature does not verify")
-        payload = decode_json_segment(payload_segment, "payload")
+        payload = jws.payload()
         if payload.get("iss") != self.issuer:
             raise WrongIssuerError(f"the token was not issued by {self.issuer}")
         claims = TokenClaims.from_payload(payload)
         if self.token_use is not None and claims.token_use != self.token_use:
             raise WrongTokenUseError(f"an {self.token_use} token is required")
-        if self.client_ids is not None and self.client_ids.isdisjoint(_clients_of(claims)):
+        client_ids = self.client_ids
+        if client_ids is not None and (
+            claims.client_id not in client_ids
+            if claims.token_use == "access"
+            # An ID token names its clients in aud, which may list several.
+            else client_ids.isdisjoint(claims.audience)
+        ):
             raise WrongClientError("the token was issued to another app client")
         now = self._clock()
         if now >= claims.exp + self.leeway:
@@ -275,12 +279,6 @@ class TokenVerifier:
             raise TokenNotYetValidError("the token is not valid yet (nbf)")
         if claims.iat > now + self.leeway:
             raise TokenNotYetValidError("the token was issued in the future (iat)")
-        claims.require(scopes=self.required_scopes, groups=self.required_groups)
+        if self.required_scopes or self.required_groups:
+            claims.require(scopes=self.required_scopes, groups=self.required_groups)
         return claims
-
-
-def _clients_of(claims: TokenClaims) -> tuple[str, ...]:
-    # An access token names its client in client_id (aud there means resource binding); an ID
-    # token in aud, which may list several audiences.
-    return (claims.client_id,) if claims.token_use == "access" else claims.audience
-
