@@ -44,9 +44,9 @@ from jwt.algorithms import RSAAlgorithm
 
 # The JWKS server and token signer the tests use (tests/jwks_support.py).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from jwks_support import CLIENT_ID, JwksServer, access_claims, rsa_key  # noqa: E402
+from jwks_support import CLIENT_ID, JwksServer, access_claims, rsa_key
 
-from authflow.verify import TokenVerifier, UnknownKeyError  # noqa: E402
+from authflow.verify import TokenVerifier, UnknownKeyError
 
 REGION = "us-east-1"
 
@@ -64,9 +64,11 @@ async def arate(count: int, work: Callable[[], Any]) -> float:
     return count / max(time.process_time() - start, 1e-9)
 
 
-def pyjwt_verifier(jwks_url: str, issuer: str) -> Callable[[str], dict[str, Any]]:
+def pyjwt_verifier(
+    jwks_url: str, issuer: str, client: jwt.PyJWKClient | None = None
+) -> Callable[[str], dict[str, Any]]:
     """What most hand-written Cognito verification looks like with PyJWT."""
-    client = jwt.PyJWKClient(jwks_url)
+    client = client or jwt.PyJWKClient(jwks_url)
 
     def verify(token: str) -> dict[str, Any]:
         key = client.get_signing_key_from_jwt(token)
@@ -158,8 +160,11 @@ async def storm(server: JwksServer, callers: int, rotations: int) -> tuple[list[
 
 
 async def pyjwt_storm(server: JwksServer, callers: int, threads: int) -> int:
-    client = pyjwt_verifier(f"{server.issuer}/.well-known/jwks.json", server.issuer)
+    jwks_client = jwt.PyJWKClient(f"{server.issuer}/.well-known/jwks.json")
+    client = pyjwt_verifier("", server.issuer, jwks_client)
     await asyncio.to_thread(client, rsa_key(0).sign(access_claims(server.issuer)))
+    # A rotation comes long after the last fetch: outside PyJWKClient's 30 s refetch cooldown.
+    jwks_client._last_successful_fetch = None
     key = rsa_key(30)
     server.rotate(key)
     token = key.sign(access_claims(server.issuer))

@@ -18,7 +18,7 @@ pytest.importorskip("aiohttp")
 pytest.importorskip("cryptography")  # the emulator's RS256 tokens
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS = ["signin_cpu.py", "loop_lag.py", "refresh_storm.py", "emulator_rate.py"]
+SCRIPTS = ["signin_cpu.py", "loop_lag.py", "refresh_storm.py", "emulator_rate.py", "verify.py"]
 
 
 @pytest.mark.slow
