@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import binascii
 import json
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Final, NamedTuple
 
 from authflow.verify.errors import MalformedTokenError, UnsupportedAlgorithmError
@@ -32,7 +34,7 @@ _ALGORITHM: Final = "RS256"
 # A pool signs with two keys, so its tokens carry two distinct header segments: the parsed
 # headers are kept (a few hundred at most, so random headers cannot grow it) to skip decoding.
 _HEADER_CACHE_SIZE: Final = 256
-_headers: dict[bytes, tuple[dict[str, Any], str]] = {}
+_headers: dict[bytes, tuple[Mapping[str, Any], str]] = {}
 
 
 class CompactJws(NamedTuple):
@@ -41,7 +43,8 @@ class CompactJws(NamedTuple):
     (A named tuple rather than an attrs class: one is built per token, on the hot path.)
     """
 
-    header: dict[str, Any]
+    #: Read-only: parsed headers are shared between the tokens that carry the same one.
+    header: Mapping[str, Any]
     kid: str
     #: The ``header.payload`` bytes the signature covers.
     signing_input: bytes
@@ -116,7 +119,7 @@ def _json_object(
     return value
 
 
-def _header(segment: bytes) -> tuple[dict[str, Any], str]:
+def _header(segment: bytes) -> tuple[Mapping[str, Any], str]:
     cached = _headers.get(segment)
     if cached is not None:
         return cached
@@ -129,7 +132,7 @@ def _header(segment: bytes) -> tuple[dict[str, Any], str]:
     if not isinstance(kid, str) or not kid or len(kid) > _MAX_KID_LENGTH:
         raise MalformedTokenError("the token's header has no usable kid")
     if len(_headers) < _HEADER_CACHE_SIZE:
-        _headers[segment] = (header, kid)
+        _headers[segment] = (MappingProxyType(header), kid)
     return header, kid
 
 
