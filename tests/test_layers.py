@@ -22,6 +22,8 @@ ALLOWED: dict[str, set[str]] = {
     "account": {"protocol", "transport", "sessions", "config"},
     "client": {"protocol", "transport", "storage", "sessions", "flows", "config", "account"},
     "emulator": {"protocol", "srp"},
+    "verify": {"protocol", "transport"},
+    "integrations": {"verify", "client", "protocol", "config", "sessions", "transport"},
     "diagrams": {"flows"},
     "demo": {"protocol", "client", "config", "flows", "emulator"},
     "cli": {"demo", "diagrams", "emulator"},
