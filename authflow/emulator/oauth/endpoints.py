@@ -89,25 +89,18 @@ class OAuthEndpoints:
     def authorize(self, req: DomainRequest) -> HttpAnswer:
         """``GET /oauth2/authorize``: on to the login page with every parameter, or an error."""
         with self._lock:
-            pool = find_domain_pool(self._svc, req.prefix)
-            if pool is None:
-                return _no_domain()
-            try:
-                parse_authorize(pool, req.query)
-            except (ErrorPageError, RedirectError) as error:
-                return _refusal(req, error)
-        return redirect_answer(f"{req.path('login')}?{req.raw_query}")
+            found = self._authorize_request(req)
+        if isinstance(found, HttpAnswer):
+            return found
+        return redirect_answer(_action(req))
 
     def login_form(self, req: DomainRequest) -> HttpAnswer:
         """``GET /login``: the sign-in form (with a fresh CSRF cookie)."""
         with self._lock:
-            pool = find_domain_pool(self._svc, req.prefix)
-            if pool is None:
-                return _no_domain()
-            try:
-                areq = parse_authorize(pool, req.query)
-            except (ErrorPageError, RedirectError) as error:
-                return _refusal(req, error)
+            found = self._authorize_request(req)
+            if isinstance(found, HttpAnswer):
+                return found
+            pool, areq = found
             csrf = self._svc.randomness.session_token()
             client = pool.clients[areq.client_id]
             html = pages.login_page(
@@ -119,13 +112,10 @@ class OAuthEndpoints:
     def login_submit(self, req: DomainRequest) -> HttpAnswer:
         """``POST /login``: the sign-in form or a challenge form answered."""
         with self._lock:
-            pool = find_domain_pool(self._svc, req.prefix)
-            if pool is None:
-                return _no_domain()
-            try:
-                areq = parse_authorize(pool, req.query)
-            except (ErrorPageError, RedirectError) as error:
-                return _refusal(req, error)
+            found = self._authorize_request(req)
+            if isinstance(found, HttpAnswer):
+                return found
+            pool, areq = found
             try:
                 fields = parse_form(req.content_type, req.body)
             except OAuthError:
@@ -167,7 +157,7 @@ class OAuthEndpoints:
                     return _refusal(req, ErrorPageError("redirect_mismatch", client_id))
                 return redirect_answer(logout_uri)
         if "redirect_uri" in params and "response_type" in params:
-            return redirect_answer(f"{req.path('login')}?{req.raw_query}")
+            return redirect_answer(_action(req))
         return _refusal(req, ErrorPageError("invalid_request", client_id))
 
     # ------------------------------------------------------------------ JSON endpoints
@@ -254,6 +244,16 @@ class OAuthEndpoints:
             return discovery.openid_configuration(endpoint, self._svc.tokens.issuer(pool), pool)
 
     # ------------------------------------------------------------------ steps
+
+    def _authorize_request(self, req: DomainRequest) -> tuple[Pool, AuthorizeRequest] | HttpAnswer:
+        """The pool and valid authorize request ``req`` carries, or the answer refusing it."""
+        pool = find_domain_pool(self._svc, req.prefix)
+        if pool is None:
+            return _no_domain()
+        try:
+            return pool, parse_authorize(pool, req.query)
+        except (ErrorPageError, RedirectError) as error:
+            return _refusal(req, error)
 
     def _after(
         self,
