@@ -198,11 +198,15 @@ async def test_refresh_grant_keeps_the_granted_scopes(emu: Emulator, raw: Raw) -
         "GetTokensFromRefreshToken",
         {"ClientId": app.client_id, "RefreshToken": first["refresh_token"]},
     )
-    again = await verified_claims(emu, app.pool_id, refreshed["AuthenticationResult"]["AccessToken"])
+    again = await verified_claims(
+        emu, app.pool_id, refreshed["AuthenticationResult"]["AccessToken"]
+    )
     assert again["scope"] == access["scope"]
 
 
-async def test_refresh_grant_rotates_when_the_client_does(emu: Emulator, clock: ManualClock) -> None:
+async def test_refresh_grant_rotates_when_the_client_does(
+    emu: Emulator, clock: ManualClock
+) -> None:
     app = oauth_app(emu, refresh_token_rotation={"Feature": "ENABLED"})
     add_user(emu, app)
     async with new_session() as session:

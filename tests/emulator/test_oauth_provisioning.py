@@ -61,7 +61,9 @@ def test_domain_validation(cognito: Any) -> None:
     )
     assert code == "InvalidParameterException" and "regular expression pattern" in message
     code, _ = error_of(
-        lambda: cognito.create_user_pool_domain(UserPoolId=second, Domain="x", ManagedLoginVersion=3)
+        lambda: cognito.create_user_pool_domain(
+            UserPoolId=second, Domain="x", ManagedLoginVersion=3
+        )
     )
     assert code == "InvalidParameterException"
     code, _ = error_of(lambda: cognito.delete_user_pool_domain(UserPoolId=second, Domain="taken"))
@@ -114,7 +116,9 @@ def test_resource_servers(cognito: Any) -> None:
     described = cognito.describe_resource_server(UserPoolId=pool_id, Identifier="rs1")
     assert described["ResourceServer"]["Name"] == "Renamed"
     cognito.delete_resource_server(UserPoolId=pool_id, Identifier="rs1")
-    code, _ = error_of(lambda: cognito.describe_resource_server(UserPoolId=pool_id, Identifier="rs1"))
+    code, _ = error_of(
+        lambda: cognito.describe_resource_server(UserPoolId=pool_id, Identifier="rs1")
+    )
     assert code == "ResourceNotFoundException"
 
 
@@ -125,7 +129,9 @@ def test_resource_server_quota(emu: Emulator) -> None:
             "CreateResourceServer", {"UserPoolId": pool.id, "Identifier": f"r{n}", "Name": "R"}
         )
     with pytest.raises(ServiceError) as info:
-        emu.handle("CreateResourceServer", {"UserPoolId": pool.id, "Identifier": "one-more", "Name": "R"})
+        emu.handle(
+            "CreateResourceServer", {"UserPoolId": pool.id, "Identifier": "one-more", "Name": "R"}
+        )
     assert info.value.code == "LimitExceededException"
 
 
@@ -165,7 +171,10 @@ def test_client_oauth_settings_are_kept_and_described(cognito: Any) -> None:
         (
             {"CallbackURLs": ["http://app.example.com/cb"]},
             False,
-            ("InvalidParameterException", "http://app.example.com/cb cannot use the HTTP protocol."),
+            (
+                "InvalidParameterException",
+                "http://app.example.com/cb cannot use the HTTP protocol.",
+            ),
         ),
         (
             {"LogoutURLs": ["http://localhost.com/"]},
@@ -175,7 +184,10 @@ def test_client_oauth_settings_are_kept_and_described(cognito: Any) -> None:
         (
             {"CallbackURLs": ["https://app.example.com/cb#frag"]},
             False,
-            ("InvalidParameterException", "https://app.example.com/cb#frag cannot contain a fragment."),
+            (
+                "InvalidParameterException",
+                "https://app.example.com/cb#frag cannot contain a fragment.",
+            ),
         ),
         (
             {"CallbackURLs": ["/relative"]},
@@ -212,7 +224,10 @@ def test_client_oauth_settings_are_kept_and_described(cognito: Any) -> None:
         (
             {"AllowedOAuthFlows": ["client_credentials"], "AllowedOAuthScopes": ["openid"]},
             True,
-            ("InvalidOAuthFlowException", "client_credentials flow can only be used with custom scopes."),
+            (
+                "InvalidOAuthFlowException",
+                "client_credentials flow can only be used with custom scopes.",
+            ),
         ),
         (
             {"AllowedOAuthFlows": ["code"], "AllowedOAuthFlowsUserPoolClient": True},
@@ -225,7 +240,10 @@ def test_client_oauth_settings_are_kept_and_described(cognito: Any) -> None:
         (
             {"SupportedIdentityProviders": ["Google"]},
             False,
-            ("InvalidParameterException", "The provider Google does not exist for User Pool {pool}"),
+            (
+                "InvalidParameterException",
+                "The provider Google does not exist for User Pool {pool}",
+            ),
         ),
     ],
 )
