@@ -94,6 +94,17 @@ def callback_parameters(location: str) -> dict[str, str]:
     return dict(urllib.parse.parse_qsl(parts.fragment or parts.query, keep_blank_values=True))
 
 
+def code_grant(app: OAuthApp, code: str, **extra: str) -> dict[str, str]:
+    """The token request redeeming ``code`` for the public client of ``app``."""
+    return {
+        "grant_type": "authorization_code",
+        "client_id": app.client_id,
+        "code": code,
+        "redirect_uri": CALLBACK,
+        **extra,
+    }
+
+
 def basic(client_id: str, secret: str) -> str:
     return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
 
@@ -149,6 +160,19 @@ class LoginDriver:
         page = await self.open(url)
         assert isinstance(page, Page), page
         return await self.submit(page, username=username, password=password)
+
+    async def code(self, app: OAuthApp, username: str = "alice", **params: str | None) -> str:
+        """Sign ``username`` in through the login page; the code the callback got."""
+        location = await self.sign_in(authorize_url(app, **params), username)
+        assert isinstance(location, str) and location.startswith(CALLBACK + "?"), location
+        return callback_parameters(location)["code"]
+
+    async def tokens(self, app: OAuthApp, username: str = "alice", **params: str | None) -> Any:
+        """Sign in and redeem the code (public client); the token response."""
+        code = await self.code(app, username, **params)
+        status, _, body = await self.token(app.base, code_grant(app, code))
+        assert status == 200, body
+        return body
 
     async def token(
         self, base: str, data: dict[str, str], *, authorization: str | None = None

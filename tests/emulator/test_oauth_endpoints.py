@@ -28,6 +28,7 @@ from .oauth_support import (
     authorize_url,
     basic,
     callback_parameters,
+    code_grant,
     new_session,
     oauth_app,
     pkce,
@@ -58,14 +59,6 @@ async def verified_claims(emu: Emulator, pool_id: str, token: str) -> dict[str, 
     assert header["alg"] == "RS256"
     claims: dict[str, Any] = json.loads(_b64(payload_b64))
     return claims
-
-
-async def code_for(
-    driver: LoginDriver, app: OAuthApp, username: str = "alice", **params: str | None
-) -> dict[str, str]:
-    location = await driver.sign_in(authorize_url(app, **params), username)
-    assert isinstance(location, str) and location.startswith(CALLBACK + "?"), location
-    return callback_parameters(location)
 
 
 async def test_code_grant_with_pkce_and_nonce(emu: Emulator, raw: Raw) -> None:
@@ -121,18 +114,18 @@ async def test_secret_client_authenticates_by_basic_or_post(emu: Emulator) -> No
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)
         grant = {"grant_type": "authorization_code", "redirect_uri": CALLBACK}
-        code = (await code_for(driver, app))["code"]
+        code = await driver.code(app)
         status, _, body = await driver.token(
             app.base, {**grant, "code": code}, authorization=basic(app.client_id, app.secret)
         )
         assert status == 200 and "access_token" in body
-        code = (await code_for(driver, app))["code"]
+        code = await driver.code(app)
         status, _, body = await driver.token(
             app.base,
             {**grant, "code": code, "client_id": app.client_id, "client_secret": app.secret},
         )
         assert status == 200 and "refresh_token" in body
-        code = (await code_for(driver, app))["code"]
+        code = await driver.code(app)
         status, _, body = await driver.token(
             app.base, {**grant, "code": code, "client_id": app.client_id}
         )
@@ -170,16 +163,7 @@ async def test_refresh_grant_keeps_the_granted_scopes(emu: Emulator, raw: Raw) -
     add_user(emu, app)
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)
-        code = (await code_for(driver, app, scope="openid aws.cognito.signin.user.admin"))["code"]
-        _, _, first = await driver.token(
-            app.base,
-            {
-                "grant_type": "authorization_code",
-                "client_id": app.client_id,
-                "code": code,
-                "redirect_uri": CALLBACK,
-            },
-        )
+        first = await driver.tokens(app, scope="openid aws.cognito.signin.user.admin")
         status, _, body = await driver.token(
             app.base,
             {
@@ -211,9 +195,7 @@ async def test_refresh_grant_rotates_when_the_client_does(
     add_user(emu, app)
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)
-        code = (await code_for(driver, app))["code"]
-        token_grant = {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK}
-        _, _, first = await driver.token(app.base, {**token_grant, "client_id": app.client_id})
+        first = await driver.tokens(app)
         refresh = {"grant_type": "refresh_token", "client_id": app.client_id}
         status, _, second = await driver.token(
             app.base, {**refresh, "refresh_token": first["refresh_token"]}
@@ -294,18 +276,7 @@ async def test_userinfo(emu: Emulator, raw: Raw) -> None:
     add_user(emu, app, given_name="Alice", phone_number="+15555550100", family_name="Hidden")
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)
-        code = (await code_for(driver, app, scope="openid email aws.cognito.signin.user.admin"))[
-            "code"
-        ]
-        _, _, tokens = await driver.token(
-            app.base,
-            {
-                "grant_type": "authorization_code",
-                "client_id": app.client_id,
-                "code": code,
-                "redirect_uri": CALLBACK,
-            },
-        )
+        tokens = await driver.tokens(app, scope="openid email aws.cognito.signin.user.admin")
         bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
         async with session.get(f"{app.base}/oauth2/userInfo", headers=bearer) as resp:
             assert resp.status == 200
@@ -347,16 +318,7 @@ async def test_userinfo_scopes_pick_attributes(emu: Emulator) -> None:
     add_user(emu, app, given_name="Alice", phone_number="+15555550100")
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)
-        code = (await code_for(driver, app, scope="openid profile phone"))["code"]
-        _, _, tokens = await driver.token(
-            app.base,
-            {
-                "grant_type": "authorization_code",
-                "client_id": app.client_id,
-                "code": code,
-                "redirect_uri": CALLBACK,
-            },
-        )
+        tokens = await driver.tokens(app, scope="openid profile phone")
         bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
         async with session.get(f"{app.base}/oauth2/userInfo", headers=bearer) as resp:
             info = await resp.json()
@@ -371,7 +333,7 @@ async def test_revocation_endpoint(emu: Emulator, raw: Raw) -> None:
     auth = basic(app.client_id, app.secret)
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)
-        code = (await code_for(driver, app))["code"]
+        code = await driver.code(app)
         _, _, tokens = await driver.token(
             app.base,
             {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK},
@@ -487,14 +449,9 @@ async def test_faults_reach_the_oauth_endpoints(emu: Emulator) -> None:
         assert (status, body) == (429, {"error": "too_many_requests"})
         page = await driver.open(authorize_url(app))
         assert isinstance(page, Page) and page.status == 500
-        code = (await code_for(driver, app))["code"]
+        code = await driver.code(app)
         emu.faults.add("drop_after", operation="oauth2/token")
-        grant = {
-            "grant_type": "authorization_code",
-            "client_id": app.client_id,
-            "code": code,
-            "redirect_uri": CALLBACK,
-        }
+        grant = code_grant(app, code)
         with pytest.raises(aiohttp.ClientError):
             await driver.token(app.base, grant)
         # The lost answer's code was spent all the same.

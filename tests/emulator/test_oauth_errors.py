@@ -17,33 +17,17 @@ from .conftest import PASSWORD
 from .oauth_support import (
     CALLBACK,
     LoginDriver,
-    OAuthApp,
     Page,
     add_user,
     authorize_url,
     basic,
     callback_parameters,
+    code_grant,
     new_session,
     oauth_app,
     pkce,
 )
 from .test_oauth_endpoints import _m2m
-
-
-async def _code(driver: LoginDriver, app: OAuthApp, **params: str | None) -> str:
-    location = await driver.sign_in(authorize_url(app, **params))
-    assert isinstance(location, str), location
-    return callback_parameters(location)["code"]
-
-
-def _grant(app: OAuthApp, code: str, **extra: str) -> dict[str, str]:
-    return {
-        "grant_type": "authorization_code",
-        "client_id": app.client_id,
-        "code": code,
-        "redirect_uri": CALLBACK,
-        **extra,
-    }
 
 
 @pytest.mark.parametrize(
@@ -78,9 +62,9 @@ async def test_a_code_works_once(emu: Emulator) -> None:
     add_user(emu, app)
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)
-        code = await _code(driver, app)
-        assert (await driver.token(app.base, _grant(app, code)))[0] == 200
-        status, headers, body = await driver.token(app.base, _grant(app, code))
+        code = await driver.code(app)
+        assert (await driver.token(app.base, code_grant(app, code)))[0] == 200
+        status, headers, body = await driver.token(app.base, code_grant(app, code))
     assert (status, body) == (400, {"error": "invalid_grant"})
     assert headers["Content-Type"] == "application/json;charset=UTF-8"
 
@@ -91,18 +75,20 @@ async def test_a_code_is_bound_to_its_client_and_redirect_uri(emu: Emulator) -> 
     add_user(emu, app)
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)
-        code = await _code(driver, app)
-        status, _, body = await driver.token(app.base, _grant(app, code, client_id=other.client_id))
+        code = await driver.code(app)
+        status, _, body = await driver.token(
+            app.base, code_grant(app, code, client_id=other.client_id)
+        )
         assert (status, body) == (400, {"error": "invalid_grant"})
         # Another client's attempt does not spend it; a wrong redirect_uri does.
         status, _, body = await driver.token(
-            app.base, _grant(app, code, redirect_uri="https://app.example.com/cb")
+            app.base, code_grant(app, code, redirect_uri="https://app.example.com/cb")
         )
         assert (status, body) == (400, {"error": "unauthorized_client"})
-        status, _, body = await driver.token(app.base, _grant(app, code))
+        status, _, body = await driver.token(app.base, code_grant(app, code))
         assert (status, body) == (400, {"error": "invalid_grant"})
-        code = await _code(driver, app)
-        status, _, body = await driver.token(app.base, _grant(app, code, redirect_uri=""))
+        code = await driver.code(app)
+        status, _, body = await driver.token(app.base, code_grant(app, code, redirect_uri=""))
         assert (status, body["error"]) == (400, "invalid_request")
 
 
@@ -113,18 +99,22 @@ async def test_pkce_verifier_must_match(emu: Emulator) -> None:
     pkce_params = {"code_challenge": challenge, "code_challenge_method": "S256"}
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)
-        code = await _code(driver, app, **pkce_params)
+        code = await driver.code(app, **pkce_params)
         status, _, body = await driver.token(
-            app.base, _grant(app, code, code_verifier=verifier[:-1] + "x")
+            app.base, code_grant(app, code, code_verifier=verifier[:-1] + "x")
         )
         assert (status, body) == (400, {"error": "invalid_grant"})
-        status, _, body = await driver.token(app.base, _grant(app, code, code_verifier=verifier))
+        status, _, body = await driver.token(
+            app.base, code_grant(app, code, code_verifier=verifier)
+        )
         assert (status, body) == (400, {"error": "invalid_grant"})  # spent by the wrong try
-        code = await _code(driver, app, **pkce_params)
-        status, _, body = await driver.token(app.base, _grant(app, code))
+        code = await driver.code(app, **pkce_params)
+        status, _, body = await driver.token(app.base, code_grant(app, code))
         assert (status, body["error"]) == (400, "invalid_request")
-        code = await _code(driver, app, **pkce_params)
-        status, _, body = await driver.token(app.base, _grant(app, code, code_verifier=verifier))
+        code = await driver.code(app, **pkce_params)
+        status, _, body = await driver.token(
+            app.base, code_grant(app, code, code_verifier=verifier)
+        )
         assert status == 200 and "access_token" in body
 
 
@@ -133,12 +123,12 @@ async def test_a_code_expires_after_five_minutes(emu: Emulator, clock: ManualClo
     add_user(emu, app)
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)
-        code = await _code(driver, app)
+        code = await driver.code(app)
         clock.advance(299)
-        assert (await driver.token(app.base, _grant(app, code)))[0] == 200
-        code = await _code(driver, app)
+        assert (await driver.token(app.base, code_grant(app, code)))[0] == 200
+        code = await driver.code(app)
         clock.advance(300)
-        status, _, body = await driver.token(app.base, _grant(app, code))
+        status, _, body = await driver.token(app.base, code_grant(app, code))
     assert (status, body) == (400, {"error": "invalid_grant"})
 
 
@@ -336,9 +326,9 @@ async def test_a_code_for_a_deleted_user_is_refused(emu: Emulator) -> None:
     add_user(emu, app)
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)
-        code = await _code(driver, app)
+        code = await driver.code(app)
         emu.handle("AdminDeleteUser", {"UserPoolId": app.pool_id, "Username": "alice"})
-        status, _, body = await driver.token(app.base, _grant(app, code))
+        status, _, body = await driver.token(app.base, code_grant(app, code))
     assert (status, body) == (400, {"error": "invalid_grant"})
 
 

@@ -19,6 +19,16 @@ def _pool(cognito: Any, name: str = "p") -> str:
     return str(cognito.create_user_pool(PoolName=name)["UserPool"]["Id"])
 
 
+def _orders_server(cognito: Any, pool_id: str) -> None:
+    """A resource server ``orders`` with the scope ``orders/read``."""
+    cognito.create_resource_server(
+        UserPoolId=pool_id,
+        Identifier="orders",
+        Name="Orders",
+        Scopes=[{"ScopeName": "read", "ScopeDescription": "Read"}],
+    )
+
+
 def test_domain_lifecycle_over_boto3(cognito: Any) -> None:
     pool_id = _pool(cognito)
     created = cognito.create_user_pool_domain(UserPoolId=pool_id, Domain="my-app-1")
@@ -137,12 +147,7 @@ def test_resource_server_quota(emu: Emulator) -> None:
 
 def test_client_oauth_settings_are_kept_and_described(cognito: Any) -> None:
     pool_id = _pool(cognito)
-    cognito.create_resource_server(
-        UserPoolId=pool_id,
-        Identifier="orders",
-        Name="Orders",
-        Scopes=[{"ScopeName": "read", "ScopeDescription": "Read"}],
-    )
+    _orders_server(cognito, pool_id)
     settings = {
         "AllowedOAuthFlows": ["code", "implicit"],
         "AllowedOAuthScopes": ["openid", "email", "orders/read"],
@@ -251,12 +256,7 @@ def test_client_oauth_settings_refused(
     cognito: Any, settings: dict[str, Any], secret: bool, expected: tuple[str, str]
 ) -> None:
     pool_id = _pool(cognito)
-    cognito.create_resource_server(
-        UserPoolId=pool_id,
-        Identifier="orders",
-        Name="Orders",
-        Scopes=[{"ScopeName": "read", "ScopeDescription": "Read"}],
-    )
+    _orders_server(cognito, pool_id)
     code, message = error_of(
         lambda: cognito.create_user_pool_client(
             UserPoolId=pool_id, ClientName="c", GenerateSecret=secret, **settings
@@ -275,12 +275,7 @@ def test_client_oauth_settings_refused(
 
 def test_client_credentials_client_with_a_secret_is_accepted(cognito: Any) -> None:
     pool_id = _pool(cognito)
-    cognito.create_resource_server(
-        UserPoolId=pool_id,
-        Identifier="orders",
-        Name="Orders",
-        Scopes=[{"ScopeName": "read", "ScopeDescription": "Read"}],
-    )
+    _orders_server(cognito, pool_id)
     client = cognito.create_user_pool_client(
         UserPoolId=pool_id,
         ClientName="m2m",
