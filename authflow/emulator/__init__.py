@@ -5,7 +5,9 @@ SECRET_BLOCK, timestamp window, constant-time compare), confirmation, reset and 
 expired, too many tries), TOTP (RFC 6238), challenge sessions (single-use, expiring), SECRET_HASH,
 the client's auth flows, PreventUserExistenceErrors, lockout, device SRP, refresh-token rotation,
 and access tokens (RS256 signature, expiry, revocation, scope). It runs custom-auth and PreSignUp
-triggers as Python callables, choice-based USER_AUTH sign-in, and injects faults on demand.
+triggers as Python callables, choice-based USER_AUTH sign-in, and injects faults on demand. A pool
+with a domain also gets Cognito's OAuth 2.0 endpoints and a managed login page
+(``emu.create_user_pool_domain``; see docs/emulator-oauth.md).
 Errors have Cognito's shape and messages; requests are validated against the service model.
 
 ::

@@ -15,6 +15,8 @@ endpoints, say) is one more function over the same core:
 * :func:`add_emulator_routes` — ``GET /_emulator/health`` → 200 ``{"status": "ok"}``;
   ``GET /_emulator/outbox[?username=…&purpose=…]`` → ``{"messages": [...]}``.
 * :func:`~authflow.emulator.fault_routes.add_fault_routes` — ``/_emulator/faults``.
+* :func:`~authflow.emulator.oauth_routes.add_oauth_routes` — each pool domain's OAuth 2.0
+  endpoints and managed login pages (``/domains/{prefix}/oauth2/...``, or Host-routed).
 
 The core runs in a worker thread so RSA signing and SRP maths never stall the event loop. Request
 bodies are never logged; an unexpected exception is logged by type and traceback frames only.
@@ -38,6 +40,7 @@ from authflow.emulator.cognito_responses import error_response, json_response
 from authflow.emulator.core import EmulatorCore
 from authflow.emulator.fault_routes import add_fault_routes, fault_response
 from authflow.emulator.faults import Faults
+from authflow.emulator.oauth_routes import add_oauth_routes
 from authflow.emulator.sigv4 import SigV4Verifier, signature_required
 from authflow.protocol.endpoints import TARGET_PREFIX
 from authflow.protocol.errors import ServiceError
@@ -68,6 +71,7 @@ def build_app(
     add_emulator_routes(app.router, core)
     add_fault_routes(app.router, faults)
     add_well_known_routes(app.router, core, executor)
+    add_oauth_routes(app.router, core, faults, executor)
     return app
 
 

@@ -14,11 +14,13 @@ from authflow.emulator.ops import (
     admin_users,
     custom,
     devices,
+    domains,
     mfa_answers,
     mfa_settings,
     new_password,
     password_auth,
     refresh,
+    resource_servers,
     signup,
     srp_auth,
     totp_setup,
@@ -114,6 +116,16 @@ def build_dispatcher(sign_in: SignInRouter | None = None) -> Dispatcher:
     d.register("DescribeUserPoolClient", user_pools.describe_user_pool_client)
     d.register("UpdateUserPoolClient", user_pools.update_user_pool_client)
     d.register("DeleteUserPoolClient", user_pools.delete_user_pool_client)
+    # Provisioning: the pool's domain and resource servers (OAuth 2.0).
+    d.register("CreateUserPoolDomain", domains.create_user_pool_domain)
+    d.register("DescribeUserPoolDomain", domains.describe_user_pool_domain)
+    d.register("UpdateUserPoolDomain", domains.update_user_pool_domain)
+    d.register("DeleteUserPoolDomain", domains.delete_user_pool_domain)
+    d.register("CreateResourceServer", resource_servers.create_resource_server)
+    d.register("DescribeResourceServer", resource_servers.describe_resource_server)
+    d.register("ListResourceServers", resource_servers.list_resource_servers)
+    d.register("UpdateResourceServer", resource_servers.update_resource_server)
+    d.register("DeleteResourceServer", resource_servers.delete_resource_server)
     # Provisioning: admin user operations.
     d.register("AdminCreateUser", admin_users.admin_create_user)
     d.register("AdminSetUserPassword", admin_users.admin_set_user_password)

@@ -24,6 +24,8 @@ class EmulatorConfig:
       EMAIL_OTP/SMS_OTP) may be typed back (Cognito's SMS MFA codes last 3 minutes); the
       challenge session may expire earlier (the app client's AuthSessionValidity). Each challenge
       session takes ``max_code_failures`` wrong codes before it is spent.
+    * ``authorization_code_seconds``: how long an OAuth 2.0 authorization code may be redeemed
+      (Cognito's live 5 minutes, docs/oauth-notes.md §A1).
     """
 
     lockout_threshold: int = 5
@@ -35,3 +37,4 @@ class EmulatorConfig:
     max_code_failures: int = 5
     srp_timestamp_tolerance_seconds: float = 300
     otp_code_seconds: float = 180
+    authorization_code_seconds: float = 300

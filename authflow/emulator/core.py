@@ -22,10 +22,11 @@ from typing import Any
 import attrs
 
 from authflow.emulator.clock import Clock, RandBytes, system_clock, system_randbytes
-from authflow.emulator.composition import build_dispatcher
+from authflow.emulator.composition import build_dispatcher, build_signin_router
 from authflow.emulator.config import EmulatorConfig
 from authflow.emulator.dispatch import Dispatcher
 from authflow.emulator.domain import AuthEventFeedback, Pool
+from authflow.emulator.oauth.endpoints import OAuthEndpoints
 from authflow.emulator.outbox import Outbox
 from authflow.emulator.request_context import RequestContext
 from authflow.emulator.services import Services
@@ -55,7 +56,14 @@ class ClientRef:
 
 
 def _pascal(name: str) -> str:
-    special = {"callback_urls": "CallbackURLs", "logout_urls": "LogoutURLs"}
+    special = {
+        "callback_urls": "CallbackURLs",
+        "logout_urls": "LogoutURLs",
+        "default_redirect_uri": "DefaultRedirectURI",
+        "allowed_oauth_flows": "AllowedOAuthFlows",
+        "allowed_oauth_scopes": "AllowedOAuthScopes",
+        "allowed_oauth_flows_user_pool_client": "AllowedOAuthFlowsUserPoolClient",
+    }
     if name in special:
         return special[name]
     if name[:1].isupper():
@@ -106,8 +114,12 @@ class EmulatorCore:
             issuer_base=issuer_base.rstrip("/"),
             outbox=self.outbox,
         )
+        sign_in = build_signin_router()
         #: Operation name → handler.
-        self.dispatcher = dispatcher if dispatcher is not None else build_dispatcher()
+        self.dispatcher = dispatcher if dispatcher is not None else build_dispatcher(sign_in)
+        #: The pool domains' OAuth 2.0 endpoints and managed login pages (reusing ``sign_in``'s
+        #: handlers and this core's operations).
+        self.oauth = OAuthEndpoints(self.services, self.lock, sign_in, self.handle, self.config)
 
     def __repr__(self) -> str:
         return f"<EmulatorCore pools={len(self.pools)} issuer_base={self.issuer_base!r}>"
@@ -196,18 +208,6 @@ class EmulatorCore:
             return self.services.tokens.jwks(self.services.directory.pool(pool_id))
 
     def openid_configuration(self, pool_id: str) -> dict[str, Any]:
-        """The pool's OpenID Connect discovery document."""
-        with self.lock:
-            issuer = self.services.tokens.issuer(self.services.directory.pool(pool_id))
-        return {
-            "issuer": issuer,
-            "jwks_uri": f"{issuer}/.well-known/jwks.json",
-            "authorization_endpoint": f"{issuer}/oauth2/authorize",
-            "token_endpoint": f"{issuer}/oauth2/token",
-            "userinfo_endpoint": f"{issuer}/oauth2/userInfo",
-            "response_types_supported": ["code", "token"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "scopes_supported": ["openid", "email", "phone", "profile"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        }
+        """The pool's OpenID Connect discovery document: the OAuth 2.0 endpoints appear only
+        when the pool has a domain (:mod:`authflow.emulator.oauth.discovery`)."""
+        return self.oauth.openid_configuration(self.issuer_base, pool_id)

@@ -30,9 +30,11 @@ __all__ = [
     "PendingSrp",
     "Pool",
     "RefreshToken",
+    "ResourceServer",
     "SignInContext",
     "TokenFamily",
     "User",
+    "UserPoolDomain",
 ]
 
 #: The MFA factors of a user, in the order Cognito lists them.
@@ -168,6 +170,44 @@ class AppClient:
         """``EnableTokenRevocation`` (default on)."""
         return bool(self.settings.get("EnableTokenRevocation", True))
 
+    @property
+    def oauth_enabled(self) -> bool:
+        """``AllowedOAuthFlowsUserPoolClient``: the OAuth settings below apply only when set."""
+        return bool(self.settings.get("AllowedOAuthFlowsUserPoolClient"))
+
+    @property
+    def oauth_flows(self) -> frozenset[str]:
+        """``AllowedOAuthFlows`` (``code``, ``implicit``, ``client_credentials``) in force."""
+        if not self.oauth_enabled:
+            return frozenset()
+        return frozenset(self.settings.get("AllowedOAuthFlows") or ())
+
+    @property
+    def oauth_scopes(self) -> tuple[str, ...]:
+        """``AllowedOAuthScopes`` in force, in the order registered."""
+        if not self.oauth_enabled:
+            return ()
+        return tuple(self.settings.get("AllowedOAuthScopes") or ())
+
+    @property
+    def callback_urls(self) -> tuple[str, ...]:
+        """``CallbackURLs`` in force (the only ``redirect_uri`` values accepted)."""
+        if not self.oauth_enabled:
+            return ()
+        return tuple(self.settings.get("CallbackURLs") or ())
+
+    @property
+    def logout_urls(self) -> tuple[str, ...]:
+        """``LogoutURLs`` in force (the only ``logout_uri`` values accepted)."""
+        if not self.oauth_enabled:
+            return ()
+        return tuple(self.settings.get("LogoutURLs") or ())
+
+    @property
+    def identity_providers(self) -> tuple[str, ...]:
+        """``SupportedIdentityProviders`` (``COGNITO`` for the pool's own login page)."""
+        return tuple(self.settings.get("SupportedIdentityProviders") or ())
+
     def readable(self, name: str) -> bool:
         """Whether the client may read attribute ``name`` (ReadAttributes; default all)."""
         allowed = self.settings.get("ReadAttributes")
@@ -196,6 +236,9 @@ class TokenFamily:
     revoked: bool = False
     #: The device this sign-in is tied to (new-device metadata or device authentication).
     device_key: str | None = None
+    #: The OAuth 2.0 scopes granted at the pool's domain (``None``: an API sign-in, whose access
+    #: tokens carry only ``aws.cognito.signin.user.admin``).
+    scopes: tuple[str, ...] | None = None
 
 
 @attrs.define
@@ -300,6 +343,30 @@ class PendingSrp:
 
 
 @attrs.define
+class UserPoolDomain:
+    """A pool's prefix domain (CreateUserPoolDomain): the managed login pages and OAuth 2.0
+    endpoints are served under it."""
+
+    prefix: str
+    managed_login_version: int
+    created: float
+
+
+@attrs.define
+class ResourceServer:
+    """A resource server (CreateResourceServer); its scopes are used as
+    ``{identifier}/{ScopeName}``. ``scopes`` holds ``ResourceServerScopeType`` dicts."""
+
+    identifier: str
+    name: str
+    scopes: list[dict[str, str]]
+
+    def scope_names(self) -> list[str]:
+        """The full names of this server's scopes (``identifier/scope``)."""
+        return [f"{self.identifier}/{scope['ScopeName']}" for scope in self.scopes]
+
+
+@attrs.define
 class Pool:
     """A user pool. ``settings`` holds the wire settings as DescribeUserPool returns them."""
 
@@ -324,6 +391,10 @@ class Pool:
     #: Lambda triggers as Python callables.
     triggers: Triggers = attrs.field(factory=Triggers, repr=False)
     devices: dict[str, Device] = attrs.field(factory=dict, repr=False)
+    #: The prefix domain, if one was created.
+    domain: UserPoolDomain | None = None
+    #: Resource servers by identifier.
+    resource_servers: dict[str, ResourceServer] = attrs.field(factory=dict, repr=False)
 
     @property
     def name_part(self) -> str:

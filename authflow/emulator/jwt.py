@@ -16,7 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-__all__ = ["SigningKey", "b64url_decode", "b64url_encode", "decode_jwt", "sign_jwt"]
+__all__ = ["SigningKey", "at_hash", "b64url_decode", "b64url_encode", "decode_jwt", "sign_jwt"]
 
 
 def b64url_encode(data: bytes) -> str:
@@ -32,6 +32,12 @@ def b64url_decode(text: str) -> bytes:
 
 
 _B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def at_hash(access_token: str) -> str:
+    """OpenID Connect ``at_hash`` of an RS256-signed access token: base64url of the left half of
+    its SHA-256."""
+    return b64url_encode(hashlib.sha256(access_token.encode("ascii")).digest()[:16])
 
 
 def _int_b64(value: int) -> str:
@@ -102,8 +108,11 @@ def decode_jwt(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes
     parts = token.split(".")
     if len(parts) != 3:
         raise ValueError("not a JWS")
-    header = json.loads(b64url_decode(parts[0]))
-    claims = json.loads(b64url_decode(parts[1]))
+    try:
+        header = json.loads(b64url_decode(parts[0]))
+        claims = json.loads(b64url_decode(parts[1]))
+    except RecursionError:  # deeply nested JSON from a hostile caller
+        raise ValueError("not a JWS") from None
     signature = b64url_decode(parts[2])
     if not isinstance(header, dict) or not isinstance(claims, dict):
         raise ValueError("not a JWS")

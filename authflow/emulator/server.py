@@ -20,6 +20,7 @@ from authflow.emulator.faults import Faults
 from authflow.emulator.outbox import Outbox
 from authflow.emulator.sigv4 import IamCredentials, SigV4Verifier
 from authflow.emulator.triggers import Triggers
+from authflow.protocol.errors import ResourceNotFoundError
 
 __all__ = ["Emulator", "threaded_emulator"]
 
@@ -55,6 +56,11 @@ class Emulator:
     needs botocore, the ``admin`` extra)::
 
         async with Emulator(iam_credentials={"AKIDEXAMPLE": "secret"}) as emu: ...
+
+    OAuth 2.0 endpoints and the managed login pages, once the pool has a domain::
+
+        base = emu.create_user_pool_domain(pool.id, "my-app")   # {endpoint}/domains/my-app
+        # {base}/oauth2/authorize, {base}/login, {base}/oauth2/token, ...
     """
 
     def __init__(
@@ -166,6 +172,28 @@ class Emulator:
         """Create an app client (CreateUserPoolClient members in snake_case); returns ``.id``
         and ``.secret`` (with ``generate_secret=True``)."""
         return self.core.create_user_pool_client(pool_id, name, **settings)
+
+    def create_user_pool_domain(
+        self, pool_id: str, prefix: str, *, managed_login_version: int = 1
+    ) -> str:
+        """Give the pool a prefix domain (CreateUserPoolDomain, checked as Cognito checks it)
+        and return its base URL (:meth:`domain_url`)."""
+        self.core.handle(
+            "CreateUserPoolDomain",
+            {"UserPoolId": pool_id, "Domain": prefix, "ManagedLoginVersion": managed_login_version},
+        )
+        return self.domain_url(pool_id)
+
+    def domain_url(self, pool_id: str) -> str:
+        """The base URL of the pool's domain on this emulator, ``{endpoint}/domains/{prefix}``:
+        its OAuth 2.0 endpoints are ``{base}/oauth2/authorize``, ``{base}/oauth2/token`` …,
+        as under ``https://{prefix}.auth.{region}.amazoncognito.com``. ResourceNotFoundException
+        when the pool has no domain."""
+        pool = self.core.handle("DescribeUserPool", {"UserPoolId": pool_id})["UserPool"]
+        prefix = pool.get("Domain")
+        if not prefix:
+            raise ResourceNotFoundError(f"User pool {pool_id} has no domain.")
+        return f"{self.endpoint}/domains/{prefix}"
 
     def handle(self, operation: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """Run one operation directly, without HTTP (see :meth:`EmulatorCore.handle`)."""

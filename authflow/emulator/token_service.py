@@ -15,7 +15,7 @@ from typing import Any
 from authflow.emulator.clock import Clock
 from authflow.emulator.directory import Directory
 from authflow.emulator.domain import AppClient, Pool, RefreshToken, TokenFamily, User
-from authflow.emulator.jwt import SigningKey, b64url_encode, decode_jwt, sign_jwt
+from authflow.emulator.jwt import SigningKey, at_hash, b64url_encode, decode_jwt, sign_jwt
 from authflow.emulator.randomness import Randomness
 from authflow.protocol.errors import NotAuthorizedError, UserNotFoundError
 
@@ -93,11 +93,16 @@ class TokenService:
         *,
         device_key: str | None = None,
         rotate: bool = False,
+        nonce: str | None = None,
     ) -> dict[str, Any]:
         """An AuthenticationResult. A new sign-in (``family`` None) starts a token family with a
         refresh token (tied to ``device_key`` when a device is involved: the access token then
         carries a ``device_key`` claim); a refresh reuses the family's ``auth_time`` and
-        ``origin_jti`` and returns a new refresh token only when ``rotate`` is set."""
+        ``origin_jti`` and returns a new refresh token only when ``rotate`` is set.
+
+        A family signed in at the pool's domain (:attr:`TokenFamily.scopes` set) gets OAuth 2.0
+        tokens: the access token carries the granted ``scope`` and ``version: 2``, the ID token
+        ``at_hash`` (and ``nonce`` when given) — docs/oauth-notes.md §A3."""
         now = int(self._clock())
         refresh_token: str | None = None
         if family is None:
@@ -123,7 +128,7 @@ class TokenService:
             "origin_jti": family.origin_jti,
             "event_id": family.event_id,
             "token_use": "access",
-            "scope": ADMIN_SCOPE,
+            "scope": ADMIN_SCOPE if family.scopes is None else " ".join(family.scopes),
             "auth_time": family.auth_time,
             "exp": now + client.access_token_seconds,
             "iat": now,
@@ -132,6 +137,8 @@ class TokenService:
         }
         if family.device_key is not None:
             access_claims["device_key"] = family.device_key
+        if family.scopes is not None:
+            access_claims["version"] = 2
         id_claims: dict[str, Any] = {"sub": user.sub}
         for name, value in user.attributes.items():
             if name == "sub" or not client.readable(name):
@@ -151,8 +158,13 @@ class TokenService:
                 "jti": self._randomness.uuid4(),
             }
         )
+        access_token = sign_jwt(self.access_key(pool), access_claims)
+        if family.scopes is not None:
+            id_claims["at_hash"] = at_hash(access_token)
+        if nonce is not None:
+            id_claims["nonce"] = nonce
         result: dict[str, Any] = {
-            "AccessToken": sign_jwt(self.access_key(pool), access_claims),
+            "AccessToken": access_token,
             "ExpiresIn": client.access_token_seconds,
             "TokenType": "Bearer",
             "IdToken": sign_jwt(self.id_key(pool), id_claims),
@@ -160,6 +172,31 @@ class TokenService:
         if refresh_token is not None:
             result["RefreshToken"] = refresh_token
         return result
+
+    def issue_client_credentials(
+        self, pool: Pool, client: AppClient, scopes: tuple[str, ...]
+    ) -> dict[str, Any]:
+        """An access token for the client itself (the client-credentials grant): ``sub`` and
+        ``client_id`` are the client id, ``scope`` the granted custom scopes; no ``username``,
+        ``origin_jti`` or ``aud`` (docs/oauth-notes.md §A3; the claim set is UNCONFIRMED)."""
+        now = int(self._clock())
+        claims: dict[str, Any] = {
+            "sub": client.id,
+            "token_use": "access",
+            "scope": " ".join(scopes),
+            "auth_time": now,
+            "iss": self.issuer(pool),
+            "exp": now + client.access_token_seconds,
+            "iat": now,
+            "version": 2,
+            "jti": self._randomness.uuid4(),
+            "client_id": client.id,
+        }
+        return {
+            "AccessToken": sign_jwt(self.access_key(pool), claims),
+            "ExpiresIn": client.access_token_seconds,
+            "TokenType": "Bearer",
+        }
 
     # ------------------------------------------------------------------ refresh and revocation
 
@@ -200,9 +237,12 @@ class TokenService:
 
     # ------------------------------------------------------------------ authorization
 
-    def authorize(self, access_token: str) -> tuple[Pool, AppClient, User, dict[str, Any]]:
+    def authorize(
+        self, access_token: str, required_scope: str = ADMIN_SCOPE
+    ) -> tuple[Pool, AppClient, User, dict[str, Any]]:
         """Check an access token as Cognito's user operations do: signature by the pool's access
-        key, ``iss``, ``token_use``, expiry, the user, revocation and the admin scope."""
+        key, ``iss``, ``token_use``, expiry, the user, revocation and ``required_scope`` (the
+        admin scope; ``openid`` for the userInfo endpoint)."""
         invalid = NotAuthorizedError("Invalid Access Token")
         try:
             header, claims, signing_input, signature = decode_jwt(access_token)
@@ -231,7 +271,7 @@ class TokenService:
         family = pool.families.get(str(claims.get("origin_jti")))
         if family is None or family.revoked:
             raise NotAuthorizedError("Access Token has been revoked")
-        if ADMIN_SCOPE not in str(claims.get("scope", "")).split():
+        if required_scope not in str(claims.get("scope", "")).split():
             raise NotAuthorizedError("Access Token does not have required scopes")
         if not user.enabled:
             raise NotAuthorizedError("User is disabled.")

@@ -13,6 +13,7 @@ from typing import Any
 
 from authflow.emulator.attributes import STANDARD_ATTRIBUTES, build_schema
 from authflow.emulator.domain import AppClient, Pool
+from authflow.emulator.ops.oauth_clients import check_client_oauth
 from authflow.emulator.passwords import PasswordPolicy
 from authflow.emulator.request_context import RequestContext
 from authflow.emulator.services import Services
@@ -81,6 +82,8 @@ def describe_pool(pool: Pool) -> dict[str, Any]:
             "EstimatedNumberOfUsers": len(pool.users),
         }
     )
+    if pool.domain is not None:
+        wire["Domain"] = pool.domain.prefix
     return wire
 
 
@@ -219,12 +222,13 @@ def create_user_pool_client(
     svc: Services, request: RequestContext, body: dict[str, Any]
 ) -> dict[str, Any]:
     """CreateUserPoolClient: secret, auth flows, token validities, session validity, revocation,
-    PreventUserExistenceErrors, read/write attributes."""
+    PreventUserExistenceErrors, read/write attributes, OAuth 2.0 settings."""
     pool = svc.directory.pool(body["UserPoolId"])
     settings = _client_settings(pool, body)
     secret: str | None = body.get("ClientSecret")
     if secret is None and body.get("GenerateSecret"):
         secret = svc.randomness.string(51, "0123456789abcdefghijklmnopqrstuvwxyz")
+    check_client_oauth(pool, settings, has_secret=secret is not None)
     now = svc.now()
     client = AppClient(
         id=svc.directory.new_client_id(),
@@ -252,7 +256,9 @@ def update_user_pool_client(
 ) -> dict[str, Any]:
     """UpdateUserPoolClient: members left out return to their defaults; the secret is kept."""
     pool, client = svc.directory.pool_client(body["UserPoolId"], body["ClientId"])
-    client.settings = _client_settings(pool, body)
+    settings = _client_settings(pool, body)
+    check_client_oauth(pool, settings, has_secret=client.secret is not None)
+    client.settings = settings
     if body.get("ClientName"):
         client.name = body["ClientName"]
     client.modified = svc.now()
