@@ -4,7 +4,8 @@
 Everything that decides what goes on the wire lives here and is tested without a socket:
 
 * :mod:`~authflow.protocol.operations` — ``<Op>Request``/``<Op>Response`` for the 34
-  unauthenticated user-pool operations and :data:`OPERATIONS` (what a transport needs of a
+  unauthenticated user-pool operations and :data:`OPERATIONS`, and for the two IAM-authorized
+  ones of a server-side sign-in (:data:`IAM_OPERATIONS`) (what a transport needs of a
   request is :class:`authflow.transport.WireRequest`);
 * :mod:`~authflow.protocol.shapes` — the nested structures (``AttributeType``,
   ``AuthenticationResult``, ``Device``, …);
@@ -114,10 +115,12 @@ __all__ = [
     "AttributeType",
     "AuthenticationResult",
     "CodeDeliveryDetails",
+    "ContextData",
     "DeliveryMedium",
     "Device",
     "DeviceSecretVerifierConfig",
     "EmailMfaSettings",
+    "HttpHeader",
     "JSONDocument",
     "MFAOption",
     "NewDeviceMetadata",
@@ -136,6 +139,7 @@ __all__ = [
     "CHALLENGE_NAMES",
     "DEVICE_REMEMBERED_STATUSES",
     "FEEDBACK_VALUES",
+    "IAM_OPERATIONS",
     "OPERATIONS",
     "REVOKE_ASSOCIATED_SESSIONS_VALUES",
     "VERIFY_SOFTWARE_TOKEN_STATUSES",
@@ -146,6 +150,10 @@ __all__ = [
     "FeedbackValue",
     "RevokeAssociatedSessions",
     "VerifySoftwareTokenStatus",
+    "AdminInitiateAuthRequest",
+    "AdminInitiateAuthResponse",
+    "AdminRespondToAuthChallengeRequest",
+    "AdminRespondToAuthChallengeResponse",
     "AssociateSoftwareTokenRequest",
     "AssociateSoftwareTokenResponse",
     "ChangePasswordRequest",
