@@ -14,12 +14,15 @@ see tests/aws_env.py); missing or unrefreshable credentials fail before any requ
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
+import re
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -49,6 +52,8 @@ from authflow.storage import MemoryStore
 from authflow.transport import AiohttpTransport, SigV4Signer, StaticCredentials
 
 __all__ = ["aws_env"]  # fixture
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 KEY = "AKIDADMINENGINE0001"
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYengineEXAMPLE"
@@ -605,3 +610,16 @@ async def test_concurrent_admin_sign_ins_look_the_credentials_up_once(
         await asyncio.gather(*(flow.step() for flow in flows))
         assert all(flow.state == "Authenticated" for flow in flows)
     assert len(lookups) == 1 and lookups[0] != threading.get_ident()
+
+
+async def test_the_readme_section_runs() -> None:
+    section = README.read_text(encoding="utf-8").split("\n## Server-side sign-in with IAM\n")[1]
+    section = section.split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    code = compile(block, "README.md", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    namespace: dict[str, Any] = {}
+    pending = eval(code, namespace)  # the README's own example
+    if pending is not None:
+        await pending
+    assert namespace["flow"].state == "Authenticated"
+    assert namespace["flow"].options.operations == "admin"
