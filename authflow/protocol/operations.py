@@ -243,96 +243,6 @@ VERIFY_SOFTWARE_TOKEN_STATUSES: frozenset[str] = frozenset(get_args(VerifySoftwa
 
 
 @attrs.frozen(kw_only=True)
-class AdminInitiateAuthResponse(WireValue):
-    """AdminInitiateAuth output: InitiateAuth's members (a challenge or
-    ``authentication_result``)."""
-
-    challenge_name: str | None = attrs.field(default=None, metadata=wire("ChallengeName", STR))
-    session: str | None = attrs.field(default=None, repr=False, metadata=wire("Session", STR))
-    challenge_parameters: dict[str, str] | None = attrs.field(
-        default=None, repr=False, converter=str_map, metadata=wire("ChallengeParameters", STR_MAP)
-    )
-    authentication_result: AuthenticationResult | None = attrs.field(
-        default=None, metadata=wire("AuthenticationResult", Nested(AuthenticationResult))
-    )
-    available_challenges: tuple[str, ...] | None = attrs.field(
-        default=None, converter=str_tuple, metadata=wire("AvailableChallenges", STR_LIST)
-    )
-
-
-@attrs.frozen(kw_only=True)
-class AdminInitiateAuthRequest(WireValue):
-    """AdminInitiateAuth input (IAM-authorized): start a server-side sign-in or refresh in
-    ``user_pool_id``; ``auth_parameters`` as InitiateAuth's, ``ADMIN_USER_PASSWORD_AUTH`` in
-    place of ``USER_PASSWORD_AUTH`` (docs/protocol-notes.md §2.3)."""
-
-    OPERATION: ClassVar[str] = "AdminInitiateAuth"
-    RESPONSE: ClassVar[type[AdminInitiateAuthResponse]] = AdminInitiateAuthResponse
-
-    user_pool_id: str = attrs.field(metadata=wire("UserPoolId", Str(1)))
-    client_id: str = attrs.field(repr=False, metadata=wire("ClientId", Str(1)))
-    auth_flow: str = attrs.field(metadata=wire("AuthFlow", Str(1)))
-    auth_parameters: dict[str, str] | None = attrs.field(
-        default=None, repr=False, converter=str_map, metadata=wire("AuthParameters", STR_MAP)
-    )
-    client_metadata: dict[str, str] | None = attrs.field(
-        default=None, converter=str_map, metadata=wire("ClientMetadata", STR_MAP)
-    )
-    analytics_metadata: AnalyticsMetadata | None = attrs.field(
-        default=None, metadata=wire("AnalyticsMetadata", Nested(AnalyticsMetadata))
-    )
-    context_data: ContextData | None = attrs.field(
-        default=None, metadata=wire("ContextData", Nested(ContextData))
-    )
-    session: str | None = attrs.field(default=None, repr=False, metadata=wire("Session", Str(20)))
-
-
-@attrs.frozen(kw_only=True)
-class AdminRespondToAuthChallengeResponse(WireValue):
-    """AdminRespondToAuthChallenge output: the next challenge or ``authentication_result``."""
-
-    challenge_name: str | None = attrs.field(default=None, metadata=wire("ChallengeName", STR))
-    session: str | None = attrs.field(default=None, repr=False, metadata=wire("Session", STR))
-    challenge_parameters: dict[str, str] | None = attrs.field(
-        default=None, repr=False, converter=str_map, metadata=wire("ChallengeParameters", STR_MAP)
-    )
-    authentication_result: AuthenticationResult | None = attrs.field(
-        default=None, metadata=wire("AuthenticationResult", Nested(AuthenticationResult))
-    )
-    available_challenges: tuple[str, ...] | None = attrs.field(
-        default=None, converter=str_tuple, metadata=wire("AvailableChallenges", STR_LIST)
-    )
-
-
-@attrs.frozen(kw_only=True)
-class AdminRespondToAuthChallengeRequest(WireValue):
-    """AdminRespondToAuthChallenge input (IAM-authorized): answer a challenge of a server-side
-    sign-in; ``challenge_responses`` as RespondToAuthChallenge's (docs/protocol-notes.md §6)."""
-
-    OPERATION: ClassVar[str] = "AdminRespondToAuthChallenge"
-    RESPONSE: ClassVar[type[AdminRespondToAuthChallengeResponse]] = (
-        AdminRespondToAuthChallengeResponse
-    )
-
-    user_pool_id: str = attrs.field(metadata=wire("UserPoolId", Str(1)))
-    client_id: str = attrs.field(repr=False, metadata=wire("ClientId", Str(1)))
-    challenge_name: str = attrs.field(metadata=wire("ChallengeName", Str(1)))
-    challenge_responses: dict[str, str] | None = attrs.field(
-        default=None, repr=False, converter=str_map, metadata=wire("ChallengeResponses", STR_MAP)
-    )
-    session: str | None = attrs.field(default=None, repr=False, metadata=wire("Session", Str(20)))
-    analytics_metadata: AnalyticsMetadata | None = attrs.field(
-        default=None, metadata=wire("AnalyticsMetadata", Nested(AnalyticsMetadata))
-    )
-    context_data: ContextData | None = attrs.field(
-        default=None, metadata=wire("ContextData", Nested(ContextData))
-    )
-    client_metadata: dict[str, str] | None = attrs.field(
-        default=None, converter=str_map, metadata=wire("ClientMetadata", STR_MAP)
-    )
-
-
-@attrs.frozen(kw_only=True)
 class AssociateSoftwareTokenResponse(WireValue):
     """AssociateSoftwareToken output."""
 
@@ -1181,6 +1091,76 @@ class VerifyUserAttributeRequest(WireValue):
     access_token: str = attrs.field(repr=False, metadata=wire("AccessToken", Str(1)))
     attribute_name: str = attrs.field(metadata=wire("AttributeName", Str(1)))
     code: str = attrs.field(repr=False, metadata=wire("Code", Str(1)))
+
+
+# --- the IAM-authorized operations of a server-side sign-in; their answers are the public ones'
+
+
+@attrs.frozen(kw_only=True)
+class AdminInitiateAuthResponse(InitiateAuthResponse):
+    """AdminInitiateAuth output: InitiateAuth's members (a challenge or
+    ``authentication_result``)."""
+
+
+@attrs.frozen(kw_only=True)
+class AdminInitiateAuthRequest(WireValue):
+    """AdminInitiateAuth input (IAM-authorized): start a server-side sign-in or refresh in
+    ``user_pool_id``; ``auth_parameters`` as InitiateAuth's, ``ADMIN_USER_PASSWORD_AUTH`` in
+    place of ``USER_PASSWORD_AUTH`` (docs/protocol-notes.md §2.3)."""
+
+    OPERATION: ClassVar[str] = "AdminInitiateAuth"
+    RESPONSE: ClassVar[type[AdminInitiateAuthResponse]] = AdminInitiateAuthResponse
+
+    user_pool_id: str = attrs.field(metadata=wire("UserPoolId", Str(1)))
+    client_id: str = attrs.field(repr=False, metadata=wire("ClientId", Str(1)))
+    auth_flow: str = attrs.field(metadata=wire("AuthFlow", Str(1)))
+    auth_parameters: dict[str, str] | None = attrs.field(
+        default=None, repr=False, converter=str_map, metadata=wire("AuthParameters", STR_MAP)
+    )
+    client_metadata: dict[str, str] | None = attrs.field(
+        default=None, converter=str_map, metadata=wire("ClientMetadata", STR_MAP)
+    )
+    analytics_metadata: AnalyticsMetadata | None = attrs.field(
+        default=None, metadata=wire("AnalyticsMetadata", Nested(AnalyticsMetadata))
+    )
+    context_data: ContextData | None = attrs.field(
+        default=None, metadata=wire("ContextData", Nested(ContextData))
+    )
+    session: str | None = attrs.field(default=None, repr=False, metadata=wire("Session", Str(20)))
+
+
+@attrs.frozen(kw_only=True)
+class AdminRespondToAuthChallengeResponse(RespondToAuthChallengeResponse):
+    """AdminRespondToAuthChallenge output: RespondToAuthChallenge's members (the next challenge
+    or ``authentication_result``)."""
+
+
+@attrs.frozen(kw_only=True)
+class AdminRespondToAuthChallengeRequest(WireValue):
+    """AdminRespondToAuthChallenge input (IAM-authorized): answer a challenge of a server-side
+    sign-in; ``challenge_responses`` as RespondToAuthChallenge's (docs/protocol-notes.md §6)."""
+
+    OPERATION: ClassVar[str] = "AdminRespondToAuthChallenge"
+    RESPONSE: ClassVar[type[AdminRespondToAuthChallengeResponse]] = (
+        AdminRespondToAuthChallengeResponse
+    )
+
+    user_pool_id: str = attrs.field(metadata=wire("UserPoolId", Str(1)))
+    client_id: str = attrs.field(repr=False, metadata=wire("ClientId", Str(1)))
+    challenge_name: str = attrs.field(metadata=wire("ChallengeName", Str(1)))
+    challenge_responses: dict[str, str] | None = attrs.field(
+        default=None, repr=False, converter=str_map, metadata=wire("ChallengeResponses", STR_MAP)
+    )
+    session: str | None = attrs.field(default=None, repr=False, metadata=wire("Session", Str(20)))
+    analytics_metadata: AnalyticsMetadata | None = attrs.field(
+        default=None, metadata=wire("AnalyticsMetadata", Nested(AnalyticsMetadata))
+    )
+    context_data: ContextData | None = attrs.field(
+        default=None, metadata=wire("ContextData", Nested(ContextData))
+    )
+    client_metadata: dict[str, str] | None = attrs.field(
+        default=None, converter=str_map, metadata=wire("ClientMetadata", STR_MAP)
+    )
 
 
 #: Operation name → (request class, response class), for all 34 unauthenticated operations.
