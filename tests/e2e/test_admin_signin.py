@@ -286,6 +286,21 @@ async def test_an_unsigned_admin_request_is_refused(iam_emu: Emulator,
                 "AuthParameters": {"USERNAME": "ed", "PASSWORD": PASSWORD}})
 
 
+def test_client_credentials_are_checked_on_construction() -> None:
+    config = CognitoConfig(user_pool_id="us-east-1_Pool1", client_id="client")
+    for hostile in (5, b"default", ("AKID", "secret"), "", " p", "\ud800", "p" * 500):
+        with pytest.raises(ValidationError) as info:
+            AuthClient(config, credentials=hostile)
+        assert info.value.field == "credentials"
+    own = AiohttpTransport("http://127.0.0.1:9/")
+    with pytest.raises(ValidationError, match="signer") as info:
+        AuthClient(config, transport=own, credentials=RIGHT)
+    assert info.value.field == "credentials"
+    auth = AuthClient(config, credentials=RIGHT)
+    assert SECRET not in repr(auth.transport) and auth.sessions.admin_operations is not None
+    assert AuthClient(config).sessions.admin_operations is None
+
+
 # -- challenges ---------------------------------------------------------------------------------
 
 
