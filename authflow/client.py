@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Unpack
 
+import attrs
+
 from authflow.account import Account
 from authflow.config import CognitoConfig
 from authflow.flows.options import SignInOptions, SignInOptionsArgs
@@ -15,9 +17,11 @@ from authflow.flows.simple import ForgotPasswordFlow, SignUpFlow
 from authflow.flows.snapshot import SignInSnapshot
 from authflow.protocol.errors import ValidationError
 from authflow.sessions.manager import SessionManager
+from authflow.sessions.signin_operations import ADMIN
 from authflow.storage.base import Store
 from authflow.storage.memory import MemoryStore
 from authflow.transport.base import Transport
+from authflow.transport.sigv4 import CredentialsSource, SigV4Signer
 
 __all__ = ["AuthClient"]
 
@@ -32,6 +36,12 @@ class AuthClient:
     ``transport`` defaults to an :class:`~authflow.transport.AiohttpTransport` on the config's
     endpoint (owned and closed by the client); ``store`` defaults to a :class:`MemoryStore`;
     ``clock`` (epoch seconds) is injectable for tests.
+
+    ``credentials`` (AWS credentials: ``"default"`` for botocore's chain, a profile name, a
+    :class:`~authflow.transport.StaticCredentials`, a botocore session or credentials; see
+    :mod:`authflow.transport.sigv4`) makes the client's transport sign the IAM-authorized
+    operations, which enables :meth:`admin_sign_in`. A transport of your own signs them when it
+    has a ``signer`` (``AiohttpTransport(endpoint, signer=SigV4Signer(credentials, region))``).
     """
 
     def __init__(
@@ -41,6 +51,7 @@ class AuthClient:
         transport: Transport | None = None,
         store: Store | None = None,
         clock: Callable[[], float] = time.time,
+        credentials: CredentialsSource | None = None,
     ) -> None:
         if not isinstance(config, CognitoConfig):
             raise ValidationError("config must be a CognitoConfig", field="config")
@@ -49,11 +60,23 @@ class AuthClient:
         if transport is None:
             from authflow.transport.aiohttp import AiohttpTransport
 
-            transport = AiohttpTransport(config.endpoint_url)
+            signer = None if credentials is None else SigV4Signer(credentials, config.region)
+            transport = AiohttpTransport(config.endpoint_url, signer=signer)
+        elif credentials is not None:
+            raise ValidationError(
+                "credentials= signs the transport the client creates; give your transport a "
+                "signer instead (AiohttpTransport(endpoint, signer=SigV4Signer(credentials, "
+                "region)))",
+                field="credentials",
+            )
         self.transport: Transport = transport
         self.store: Store = store if store is not None else MemoryStore()
         self._clock = clock
-        self.sessions = SessionManager(config, self.transport, self.store, clock=clock)
+        # admin sign-ins need a transport that signs them
+        admin = ADMIN if getattr(transport, "signer", None) is not None else None
+        self.sessions = SessionManager(
+            config, self.transport, self.store, clock=clock, admin_operations=admin
+        )
 
     def __repr__(self) -> str:
         return f"AuthClient(pool={self.config.user_pool_id!r}, client={self.config.client_id!r})"
@@ -93,7 +116,8 @@ class AuthClient:
         ``preferred_challenge`` one of PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, WEB_AUTHN;
         ``session`` is ConfirmSignUp's Session for passwordless sign-in after sign-up);
         ``remember_device`` opts in to remembering a new device on "user opt-in" pools;
-        ``client_metadata``, ``device_name`` and ``totp_issuer`` as named.
+        ``client_metadata``, ``device_name`` and ``totp_issuer`` as named; ``operations="admin"``
+        is :meth:`admin_sign_in`.
         """
         return SignInFlow(
             config=self.config,
@@ -105,6 +129,36 @@ class AuthClient:
             options=SignInOptions.from_arguments(options, option_args),
             clock=self._clock,
         )
+
+    def admin_sign_in(
+        self,
+        username: str,
+        password: str | None = None,
+        *,
+        options: SignInOptions | None = None,
+        **option_args: Unpack[SignInOptionsArgs],
+    ) -> SignInFlow:
+        """A new server-side :class:`SignInFlow`: the same machine and ``step()`` as
+        :meth:`sign_in`, sent as AdminInitiateAuth / AdminRespondToAuthChallenge signed with the
+        client's AWS credentials (its refreshes too: AdminInitiateAuth REFRESH_TOKEN_AUTH).
+
+        The options are :meth:`sign_in`'s with ``operations="admin"``: ``auth_flow`` is
+        ``USER_SRP_AUTH`` (default), ``ADMIN_USER_PASSWORD_AUTH`` (the password in the request,
+        for trusted back ends; ``USER_PASSWORD_AUTH`` is refused), ``CUSTOM_AUTH`` or
+        ``USER_AUTH``. Raises :class:`~authflow.protocol.errors.CredentialsError` when the client
+        cannot sign (created without ``credentials=``).
+        """
+        if options is None:
+            if option_args.get("operations", "admin") != "admin":
+                raise ValidationError(
+                    "admin_sign_in() runs the admin operations", field="operations"
+                )
+            chosen = SignInOptions.from_arguments(None, {**option_args, "operations": "admin"})
+        else:
+            chosen = attrs.evolve(
+                SignInOptions.from_arguments(options, option_args), operations="admin"
+            )
+        return self.sign_in(username, password, options=chosen)
 
     def sign_up(
         self,

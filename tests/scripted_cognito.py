@@ -93,8 +93,9 @@ SECRET = "topsecretclientsecret0123456789"
 
 
 def scripted_client(script: Script, *, secret: str | None = None, store: Any = None,
-                    clock: Any = None, **cfg: Any) -> Any:
-    """An AuthClient on ``script`` (MockTransport) for POOL/CLIENT, with an optional secret."""
+                    clock: Any = None, signer: Any = None, **cfg: Any) -> Any:
+    """An AuthClient on ``script`` (MockTransport) for POOL/CLIENT, with an optional secret
+    (and, with a ``signer``, able to run admin sign-ins)."""
     from authflow import AuthClient, CognitoConfig
     from authflow.storage import MemoryStore
     from authflow.transport import MockTransport
@@ -103,5 +104,5 @@ def scripted_client(script: Script, *, secret: str | None = None, store: Any = N
     kwargs: dict[str, Any] = {}
     if clock is not None:
         kwargs["clock"] = clock
-    return AuthClient(config, transport=MockTransport(script),
+    return AuthClient(config, transport=MockTransport(script, signer=signer),
                       store=store if store is not None else MemoryStore(), **kwargs)

@@ -21,6 +21,7 @@ from authflow.flows._checks import (
     check_text_map,
 )
 from authflow.protocol.errors import ValidationError
+from authflow.sessions.signin_operations import OPERATION_SETS, PUBLIC_AUTH_FLOWS
 
 __all__ = [
     "PREFERRED_CHALLENGES",
@@ -29,9 +30,13 @@ __all__ = [
     "SignInOptionsArgs",
 ]
 
-#: The InitiateAuth AuthFlow values a sign-in can start with (a subset of
-#: :data:`authflow.protocol.AUTH_FLOWS`: refresh and the admin flows are not sign-ins here).
-SIGN_IN_AUTH_FLOWS = frozenset({"USER_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH", "USER_AUTH"})
+#: The InitiateAuth AuthFlow values a (public) sign-in can start with (a subset of
+#: :data:`authflow.protocol.AUTH_FLOWS`: refresh is not a sign-in; an admin sign-in takes
+#: ``ADMIN_USER_PASSWORD_AUTH`` in place of ``USER_PASSWORD_AUTH``, see
+#: :data:`~authflow.sessions.signin_operations.ADMIN_AUTH_FLOWS`).
+SIGN_IN_AUTH_FLOWS = PUBLIC_AUTH_FLOWS
+#: The AuthFlow values that send the password itself.
+_PASSWORD_FLOWS = frozenset({"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"})
 #: USER_AUTH's PREFERRED_CHALLENGE values.
 PREFERRED_CHALLENGES = frozenset({"PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"})
 
@@ -48,7 +53,8 @@ class SignInOptions:
     """The options of one sign-in (every field has a default).
 
     * ``auth_flow`` - ``USER_SRP_AUTH`` (default), ``USER_PASSWORD_AUTH``, ``CUSTOM_AUTH`` or
-      ``USER_AUTH`` (choice-based), one of :data:`SIGN_IN_AUTH_FLOWS`;
+      ``USER_AUTH`` (choice-based), one of :data:`SIGN_IN_AUTH_FLOWS`; an admin sign-in takes
+      ``ADMIN_USER_PASSWORD_AUTH`` in place of ``USER_PASSWORD_AUTH``;
     * ``preferred_challenge`` - USER_AUTH's first factor, one of :data:`PREFERRED_CHALLENGES`;
     * ``srp_first`` - CUSTOM_AUTH proves the password with SRP before the custom challenges;
     * ``client_metadata`` - ClientMetadata for the Lambda triggers;
@@ -56,7 +62,11 @@ class SignInOptions:
       what to call it;
     * ``totp_issuer`` - the issuer in the ``otpauth://`` URI of an MFA_SETUP step;
     * ``session`` - ConfirmSignUp's Session, to sign in with USER_AUTH right after sign-up
-      without the password (single-use: the flow drops it once sent; hidden from repr).
+      without the password (single-use: the flow drops it once sent; hidden from repr);
+    * ``operations`` - which operation set the sign-in and its refreshes are sent with:
+      ``"public"`` (InitiateAuth, the default) or ``"admin"`` (AdminInitiateAuth, signed with AWS
+      credentials; set by ``AuthClient.admin_sign_in``), one of
+      :data:`~authflow.sessions.signin_operations.OPERATION_SETS`.
 
     >>> SignInOptions(auth_flow="USER_AUTH", preferred_challenge="EMAIL_OTP").auth_flow
     'USER_AUTH'
@@ -72,11 +82,23 @@ class SignInOptions:
     device_name: str | None = None
     totp_issuer: str = "AWSCognito"
     session: str | None = attrs.field(default=None, repr=False)
+    operations: str = "public"
 
     def __attrs_post_init__(self) -> None:
-        if check_text(self.auth_flow, "auth_flow", max_length=64) not in SIGN_IN_AUTH_FLOWS:
+        role = check_text(self.operations, "operations", max_length=64)
+        if role not in OPERATION_SETS:
             raise ValidationError(
-                f"auth_flow must be one of {sorted(SIGN_IN_AUTH_FLOWS)}", field="auth_flow"
+                f"operations must be one of {sorted(OPERATION_SETS)}", field="operations"
+            )
+        flows = OPERATION_SETS[role].auth_flows
+        if check_text(self.auth_flow, "auth_flow", max_length=64) not in flows:
+            hint = ""
+            for other, operations in OPERATION_SETS.items():
+                if other != role and self.auth_flow in operations.auth_flows:
+                    hint = f" ({self.auth_flow} is for {other} sign-ins)"
+            raise ValidationError(
+                f"auth_flow of a {role} sign-in must be one of {sorted(flows)}{hint}",
+                field="auth_flow",
             )
         preferred = check_optional_text(
             self.preferred_challenge, "preferred_challenge", max_length=64
@@ -98,7 +120,7 @@ class SignInOptions:
     @property
     def needs_password(self) -> bool:
         """Whether starting this sign-in needs the password."""
-        if self.auth_flow in ("USER_SRP_AUTH", "USER_PASSWORD_AUTH"):
+        if self.auth_flow == "USER_SRP_AUTH" or self.auth_flow in _PASSWORD_FLOWS:
             return True
         if self.auth_flow == "CUSTOM_AUTH":
             return self.srp_first
@@ -106,9 +128,9 @@ class SignInOptions:
 
     @property
     def sends_password(self) -> bool:
-        """Whether InitiateAuth carries the password itself (USER_PASSWORD_AUTH, or USER_AUTH
-        preferring PASSWORD)."""
-        return self.auth_flow == "USER_PASSWORD_AUTH" or (
+        """Whether InitiateAuth carries the password itself (USER_PASSWORD_AUTH,
+        ADMIN_USER_PASSWORD_AUTH, or USER_AUTH preferring PASSWORD)."""
+        return self.auth_flow in _PASSWORD_FLOWS or (
             self.auth_flow == "USER_AUTH" and self.preferred_challenge == "PASSWORD"
         )
 
@@ -177,3 +199,4 @@ class SignInOptionsArgs(TypedDict, total=False):
     device_name: str | None
     totp_issuer: str
     session: str | None
+    operations: str

@@ -102,13 +102,14 @@ class SignInFlow(Flow):
         super().__init__(initial=initial)
         self._config = config
         self._sessions = sessions
-        self._requests = SignInRequests(
-            config=config, transport=transport, operations=sessions.operations
+        self._options = options if options is not None else SignInOptions()
+        self._requests = SignInRequests(  # the options name the operation set: public or admin
+            config=config, transport=transport,
+            operations=sessions.operation_set(self._options.operations),
         )
         self._clock = clock
         self._login = username
         self._engine = EngineAnswers(password)  # the password and SRP secrets in flight
-        self._options = options if options is not None else SignInOptions()
         self._devices = RememberedDevice(
             store=store, key=sessions.device_key_for(username), transport=transport
         )
@@ -384,7 +385,8 @@ class SignInFlow(Flow):
             remember=self._options.remember_device,
         )
         self.session_key = await self._sessions.open_session(
-            login=self._login, tokens=tokens, received_at=received, device_key=device_key
+            login=self._login, tokens=tokens, received_at=received, device_key=device_key,
+            operations=self._options.operations,
         )
         self._tokens = tokens
         self._challenge = None

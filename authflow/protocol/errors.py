@@ -26,28 +26,35 @@ __all__ = [
     "SESSION_EXPIRED_MESSAGE",
     "SESSION_INVALID_MESSAGE",
     "SESSION_USED_MESSAGE",
+    "AccessDeniedError",
     "AliasExistsError",
     "AuthflowError",
     "ChallengeExpiredError",
     "CodeDeliveryFailureError",
     "CodeMismatchError",
     "ConcurrentModificationError",
+    "CredentialsError",
     "DeviceKeyExistsError",
     "EnableSoftwareTokenMFAError",
     "ExpiredCodeError",
+    "ExpiredTokenError",
     "FeatureUnavailableInTierError",
     "ForbiddenError",
+    "IamAuthError",
+    "IncompleteSignatureError",
     "InternalErrorError",
     "InvalidEmailRoleAccessPolicyError",
     "InvalidLambdaResponseError",
     "InvalidParameterError",
     "InvalidPasswordError",
+    "InvalidSignatureError",
     "InvalidSmsRoleAccessPolicyError",
     "InvalidSmsRoleTrustRelationshipError",
     "InvalidStateError",
     "InvalidUserPoolConfigurationError",
     "LimitExceededError",
     "MFAMethodNotFoundError",
+    "MissingAuthenticationTokenError",
     "NotAuthorizedError",
     "OperationNotEnabledError",
     "PasswordHistoryPolicyViolationError",
@@ -66,6 +73,7 @@ __all__ = [
     "UnauthorizedError",
     "UnexpectedLambdaError",
     "UnknownOperationError",
+    "UnrecognizedClientError",
     "UnsupportedOperationError",
     "UnsupportedTokenTypeError",
     "UserLambdaValidationError",
@@ -154,6 +162,12 @@ class TransportError(AuthflowError, ConnectionError):
 
 class TransportTimeoutError(TransportError, TimeoutError):
     """The connect or total timeout expired."""
+
+
+class CredentialsError(AuthflowError):
+    """No usable AWS credentials to sign an IAM-authorized request (AdminInitiateAuth, …): none
+    were found, they could not be loaded or refreshed, or the client was created without them.
+    Raised before any request is sent; the message names what to configure, never a secret."""
 
 
 class ServiceError(AuthflowError):
@@ -483,6 +497,53 @@ class WebAuthnRelyingPartyMismatchError(ServiceError):
     """The passkey belongs to another relying party."""
 
     code_name = "WebAuthnRelyingPartyMismatchException"
+
+
+# The errors AWS itself answers an IAM-authorized (SigV4-signed) request with, before Cognito
+# sees it; every AWS service shares them (AdminInitiateAuth and AdminRespondToAuthChallenge are
+# the ones authflow signs).
+class IamAuthError(ServiceError, PermissionError):
+    """AWS refused the IAM credentials or the signature of a signed request: fix the AWS
+    credentials (or the IAM policy) the client signs with. The base of the classes below."""
+
+
+class AccessDeniedError(IamAuthError):
+    """The IAM identity may not call the operation (its policy lacks e.g.
+    ``cognito-idp:AdminInitiateAuth`` on the user pool)."""
+
+    code_name = "AccessDeniedException"
+
+
+class ExpiredTokenError(IamAuthError):
+    """The temporary credentials' session token has expired: refresh the credentials."""
+
+    code_name = "ExpiredTokenException"
+
+
+class IncompleteSignatureError(IamAuthError):
+    """The Authorization header lacks a part of the signature (Credential, SignedHeaders,
+    Signature or the date)."""
+
+    code_name = "IncompleteSignatureException"
+
+
+class InvalidSignatureError(IamAuthError):
+    """The signature does not match (wrong secret access key), is scoped to another region or
+    service, or its date is more than 5 minutes off."""
+
+    code_name = "InvalidSignatureException"
+
+
+class MissingAuthenticationTokenError(IamAuthError):
+    """The request was not signed at all."""
+
+    code_name = "MissingAuthenticationTokenException"
+
+
+class UnrecognizedClientError(IamAuthError):
+    """The access key id is unknown, or the session token is missing, wrong or not expected."""
+
+    code_name = "UnrecognizedClientException"
 
 
 class ChallengeExpiredError(NotAuthorizedError):

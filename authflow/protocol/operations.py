@@ -1,5 +1,8 @@
 """Every unauthenticated Cognito user-pool operation (docs/protocol-notes.md §1.2, 34 of them) as
-a pair of frozen attrs values: ``<Op>Request`` and ``<Op>Response``.
+a pair of frozen attrs values: ``<Op>Request`` and ``<Op>Response``; and the two IAM-authorized
+operations of a server-side sign-in, AdminInitiateAuth and AdminRespondToAuthChallenge
+(:data:`IAM_OPERATIONS`: AWS wants them signed with SigV4, see
+:mod:`authflow.transport.sigv4`).
 
 A request knows its operation name (``OPERATION``, the suffix of ``X-Amz-Target``) and its
 response class (``RESPONSE``); ``to_wire()`` gives the JSON body. A response is built with
@@ -66,6 +69,7 @@ from authflow.protocol.shapes import (
     AttributeType,
     AuthenticationResult,
     CodeDeliveryDetails,
+    ContextData,
     Device,
     DeviceSecretVerifierConfig,
     EmailMfaSettings,
@@ -93,6 +97,7 @@ __all__ = [
     "CHALLENGE_NAMES",
     "DEVICE_REMEMBERED_STATUSES",
     "FEEDBACK_VALUES",
+    "IAM_OPERATIONS",
     "OPERATIONS",
     "REVOKE_ASSOCIATED_SESSIONS_VALUES",
     "VERIFY_SOFTWARE_TOKEN_STATUSES",
@@ -103,6 +108,10 @@ __all__ = [
     "FeedbackValue",
     "RevokeAssociatedSessions",
     "VerifySoftwareTokenStatus",
+    "AdminInitiateAuthRequest",
+    "AdminInitiateAuthResponse",
+    "AdminRespondToAuthChallengeRequest",
+    "AdminRespondToAuthChallengeResponse",
     "AssociateSoftwareTokenRequest",
     "AssociateSoftwareTokenResponse",
     "ChangePasswordRequest",
@@ -1084,6 +1093,76 @@ class VerifyUserAttributeRequest(WireValue):
     code: str = attrs.field(repr=False, metadata=wire("Code", Str(1)))
 
 
+# --- the IAM-authorized operations of a server-side sign-in; their answers are the public ones'
+
+
+@attrs.frozen(kw_only=True)
+class AdminInitiateAuthResponse(InitiateAuthResponse):
+    """AdminInitiateAuth output: InitiateAuth's members (a challenge or
+    ``authentication_result``)."""
+
+
+@attrs.frozen(kw_only=True)
+class AdminInitiateAuthRequest(WireValue):
+    """AdminInitiateAuth input (IAM-authorized): start a server-side sign-in or refresh in
+    ``user_pool_id``; ``auth_parameters`` as InitiateAuth's, ``ADMIN_USER_PASSWORD_AUTH`` in
+    place of ``USER_PASSWORD_AUTH`` (docs/protocol-notes.md §2.3)."""
+
+    OPERATION: ClassVar[str] = "AdminInitiateAuth"
+    RESPONSE: ClassVar[type[AdminInitiateAuthResponse]] = AdminInitiateAuthResponse
+
+    user_pool_id: str = attrs.field(metadata=wire("UserPoolId", Str(1)))
+    client_id: str = attrs.field(repr=False, metadata=wire("ClientId", Str(1)))
+    auth_flow: str = attrs.field(metadata=wire("AuthFlow", Str(1)))
+    auth_parameters: dict[str, str] | None = attrs.field(
+        default=None, repr=False, converter=str_map, metadata=wire("AuthParameters", STR_MAP)
+    )
+    client_metadata: dict[str, str] | None = attrs.field(
+        default=None, converter=str_map, metadata=wire("ClientMetadata", STR_MAP)
+    )
+    analytics_metadata: AnalyticsMetadata | None = attrs.field(
+        default=None, metadata=wire("AnalyticsMetadata", Nested(AnalyticsMetadata))
+    )
+    context_data: ContextData | None = attrs.field(
+        default=None, metadata=wire("ContextData", Nested(ContextData))
+    )
+    session: str | None = attrs.field(default=None, repr=False, metadata=wire("Session", Str(20)))
+
+
+@attrs.frozen(kw_only=True)
+class AdminRespondToAuthChallengeResponse(RespondToAuthChallengeResponse):
+    """AdminRespondToAuthChallenge output: RespondToAuthChallenge's members (the next challenge
+    or ``authentication_result``)."""
+
+
+@attrs.frozen(kw_only=True)
+class AdminRespondToAuthChallengeRequest(WireValue):
+    """AdminRespondToAuthChallenge input (IAM-authorized): answer a challenge of a server-side
+    sign-in; ``challenge_responses`` as RespondToAuthChallenge's (docs/protocol-notes.md §6)."""
+
+    OPERATION: ClassVar[str] = "AdminRespondToAuthChallenge"
+    RESPONSE: ClassVar[type[AdminRespondToAuthChallengeResponse]] = (
+        AdminRespondToAuthChallengeResponse
+    )
+
+    user_pool_id: str = attrs.field(metadata=wire("UserPoolId", Str(1)))
+    client_id: str = attrs.field(repr=False, metadata=wire("ClientId", Str(1)))
+    challenge_name: str = attrs.field(metadata=wire("ChallengeName", Str(1)))
+    challenge_responses: dict[str, str] | None = attrs.field(
+        default=None, repr=False, converter=str_map, metadata=wire("ChallengeResponses", STR_MAP)
+    )
+    session: str | None = attrs.field(default=None, repr=False, metadata=wire("Session", Str(20)))
+    analytics_metadata: AnalyticsMetadata | None = attrs.field(
+        default=None, metadata=wire("AnalyticsMetadata", Nested(AnalyticsMetadata))
+    )
+    context_data: ContextData | None = attrs.field(
+        default=None, metadata=wire("ContextData", Nested(ContextData))
+    )
+    client_metadata: dict[str, str] | None = attrs.field(
+        default=None, converter=str_map, metadata=wire("ClientMetadata", STR_MAP)
+    )
+
+
 #: Operation name → (request class, response class), for all 34 unauthenticated operations.
 OPERATIONS: dict[str, tuple[type[WireValue], type[WireValue]]] = {
     "AssociateSoftwareToken": (AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse),
@@ -1132,4 +1211,15 @@ OPERATIONS: dict[str, tuple[type[WireValue], type[WireValue]]] = {
     "UpdateUserAttributes": (UpdateUserAttributesRequest, UpdateUserAttributesResponse),
     "VerifySoftwareToken": (VerifySoftwareTokenRequest, VerifySoftwareTokenResponse),
     "VerifyUserAttribute": (VerifyUserAttributeRequest, VerifyUserAttributeResponse),
+}
+
+#: Operation name → (request class, response class) for the IAM-authorized operations modelled
+#: here: the two of a server-side sign-in. A transport must sign them (SigV4); AWS refuses them
+#: unsigned with ``MissingAuthenticationTokenException``.
+IAM_OPERATIONS: dict[str, tuple[type[WireValue], type[WireValue]]] = {
+    "AdminInitiateAuth": (AdminInitiateAuthRequest, AdminInitiateAuthResponse),
+    "AdminRespondToAuthChallenge": (
+        AdminRespondToAuthChallengeRequest,
+        AdminRespondToAuthChallengeResponse,
+    ),
 }

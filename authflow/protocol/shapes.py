@@ -47,10 +47,12 @@ __all__ = [
     "AttributeType",
     "AuthenticationResult",
     "CodeDeliveryDetails",
+    "ContextData",
     "DeliveryMedium",
     "Device",
     "DeviceSecretVerifierConfig",
     "EmailMfaSettings",
+    "HttpHeader",
     "JSONDocument",
     "MFAOption",
     "NewDeviceMetadata",
@@ -106,6 +108,41 @@ class UserContextData(WireValue):
     used by threat protection."""
 
     ip_address: str | None = attrs.field(default=None, repr=False, metadata=wire("IpAddress", STR))
+    encoded_data: str | None = attrs.field(
+        default=None, repr=False, metadata=wire("EncodedData", STR)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class HttpHeader(WireValue):
+    """``HttpHeader``: one header of the request a server-side app received (``ContextData``);
+    the value is hidden from ``repr`` (it may be a cookie)."""
+
+    header_name: str | None = attrs.field(default=None, metadata=wire("headerName", STR))
+    header_value: str | None = attrs.field(
+        default=None, repr=False, metadata=wire("headerValue", STR)
+    )
+
+
+def _http_header_tuple(value: Iterable[HttpHeader]) -> tuple[HttpHeader, ...]:
+    return cast("tuple[HttpHeader, ...]", as_tuple(value))
+
+
+@attrs.frozen(kw_only=True)
+class ContextData(WireValue):
+    """``ContextDataType``: what a server-side app knows of its user's request (IP address, its
+    own server name and path, the request's headers, the encoded device fingerprint) for threat
+    protection on AdminInitiateAuth / AdminRespondToAuthChallenge; hidden from ``repr`` but for
+    the server name and path."""
+
+    ip_address: str = attrs.field(repr=False, metadata=wire("IpAddress", STR))
+    server_name: str = attrs.field(metadata=wire("ServerName", STR))
+    server_path: str = attrs.field(metadata=wire("ServerPath", STR))
+    http_headers: tuple[HttpHeader, ...] = attrs.field(
+        repr=False,
+        converter=_http_header_tuple,
+        metadata=wire("HttpHeaders", ListOf(Nested(HttpHeader))),
+    )
     encoded_data: str | None = attrs.field(
         default=None, repr=False, metadata=wire("EncodedData", STR)
     )

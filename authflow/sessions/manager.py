@@ -22,6 +22,7 @@ import attrs
 
 from authflow.config import CognitoConfig
 from authflow.protocol.errors import (
+    CredentialsError,
     InvalidParameterError,
     InvalidStateError,
     NotAuthorizedError,
@@ -32,6 +33,7 @@ from authflow.protocol.errors import (
     SessionNotFoundError,
     UserNotConfirmedError,
     UserNotFoundError,
+    ValidationError,
 )
 from authflow.protocol.operations import (
     GetTokensFromRefreshTokenRequest,
@@ -109,10 +111,14 @@ class SessionManager:
         *,
         clock: Callable[[], float] = time.time,
         operations: SignInOperations = PUBLIC,
+        admin_operations: SignInOperations | None = None,
     ) -> None:
         self._config = config
-        #: The operations refreshes are sent with; sign-in flows on this manager use the same.
+        #: The operations public sign-ins on this manager, and their refreshes, are sent with.
         self.operations = operations
+        #: The operations of server-side sign-ins (``ADMIN``), or ``None`` when this manager
+        #: cannot send them (no AWS credentials to sign them with).
+        self.admin_operations = admin_operations
         self._transport = transport
         self._store = store
         self._clock = clock
@@ -137,6 +143,21 @@ class SessionManager:
         cfg = self._config
         return f"authflow:{cfg.user_pool_id}:device:{login}"
 
+    def operation_set(self, role: str) -> SignInOperations:
+        """The operations of a sign-in (and of its session's refreshes) whose options name
+        ``role``: ``"public"`` or ``"admin"``. Raises :class:`CredentialsError` for ``"admin"``
+        on a manager without admin operations."""
+        if role == "public":
+            return self.operations
+        if role == "admin":
+            if self.admin_operations is None:
+                raise CredentialsError(
+                    "this sign-in runs with the admin operations (AdminInitiateAuth), which are "
+                    "signed with AWS credentials: create the AuthClient with credentials="
+                )
+            return self.admin_operations
+        raise ValidationError("operations must be 'public' or 'admin'", field="operations")
+
     def on_event(self, listener: Callable[[SessionEvent], None]) -> None:
         """Call ``listener`` for every :class:`SessionEvent`."""
         self._listeners.append(listener)
@@ -155,9 +176,16 @@ class SessionManager:
         return None if data is None else SessionRecord.from_json(data)
 
     async def open_session(
-        self, *, login: str, tokens: Tokens, received_at: float, device_key: str | None
+        self,
+        *,
+        login: str,
+        tokens: Tokens,
+        received_at: float,
+        device_key: str | None,
+        operations: str = "public",
     ) -> str:
-        """Store the session a sign-in as ``login`` just opened; return its key."""
+        """Store the session a sign-in as ``login`` just opened; return its key. ``operations``
+        is the role of the sign-in's operation set, which its refreshes use too."""
         cfg = self._config
         record = SessionRecord.from_tokens(
             user_pool_id=cfg.user_pool_id,
@@ -166,6 +194,7 @@ class SessionManager:
             tokens=tokens,
             received_at=received_at,
             device_key=device_key,
+            operations=operations,
         )
         key = self.session_key(record.username)
         await self.save(key, record)
@@ -274,7 +303,8 @@ class SessionManager:
             params["SECRET_HASH"] = secret_hash(record.username, cfg.client_id, cfg.client_secret)
         if record.device_key:
             params["DEVICE_KEY"] = record.device_key
-        response = await call(self._transport, self.operations.refresh(cfg, params))
+        operations = self.operation_set(record.operations)
+        response = await call(self._transport, operations.refresh(cfg, params))
         return _result_of(response.authentication_result)
 
     async def forget(self, key: str) -> None:

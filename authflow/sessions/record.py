@@ -71,13 +71,26 @@ def _str(data: dict[str, Any], key: str) -> str:
     return value
 
 
+def _operations(value: object) -> str:
+    # absent in records written before admin sign-ins existed: those were all public
+    if value is None:
+        return "public"
+    if not isinstance(value, str) or not value.isidentifier() or len(value) > 32:
+        raise ProtocolViolationError(
+            "operations must be an operation set's name", field="operations"
+        )
+    return value
+
+
 @attrs.frozen
 class SessionRecord:
     """Everything needed to keep a user signed in, stored as one record.
 
     ``username`` is the internal username (``username`` claim, = USER_ID_FOR_SRP), which SECRET_HASH
     for refreshes must use; ``login`` is what the user typed. ``clock_skew`` is server minus local
-    time, estimated from the access token's ``iat`` at receipt.
+    time, estimated from the access token's ``iat`` at receipt. ``operations`` is the role of the
+    operation set the session was signed in with (``"public"``, or ``"admin"`` for a server-side
+    sign-in), so its refreshes are sent with the same set.
     """
 
     user_pool_id: str
@@ -89,6 +102,7 @@ class SessionRecord:
     clock_skew: float = 0.0
     device_key: str | None = None
     version: int = SESSION_SCHEMA_VERSION
+    operations: str = "public"
 
     @classmethod
     def from_tokens(
@@ -100,6 +114,7 @@ class SessionRecord:
         tokens: Tokens,
         received_at: float,
         device_key: str | None = None,
+        operations: str = "public",
     ) -> SessionRecord:
         """Build a record from freshly received tokens, reading identity from the access token."""
         claims = jwt_claims(tokens.access_token)
@@ -116,6 +131,7 @@ class SessionRecord:
             tokens=tokens,
             clock_skew=skew,
             device_key=device_key,
+            operations=operations,
         )
 
     def with_tokens(self, tokens: Tokens) -> SessionRecord:
@@ -137,6 +153,7 @@ class SessionRecord:
             "sub": self.sub,
             "clock_skew": self.clock_skew,
             "device_key": self.device_key,
+            "operations": self.operations,
             "tokens": {
                 "access_token": self.tokens.access_token,
                 "id_token": self.tokens.id_token,
@@ -175,6 +192,7 @@ class SessionRecord:
                 tokens=tokens,
                 clock_skew=float(data.get("clock_skew") or 0.0),
                 device_key=data.get("device_key"),
+                operations=_operations(data.get("operations")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, ProtocolViolationError):

@@ -2,6 +2,8 @@
 
 ``Transport`` is the protocol (``send(operation, payload) -> dict`` and ``close()``); ``call``
 sends a typed request; ``AiohttpTransport`` is the real one, ``MockTransport`` the test double.
+``SigV4Signer`` (``AiohttpTransport(endpoint, signer=...)``) signs the IAM-authorized operations
+with AWS credentials (``StaticCredentials``, a profile, botocore's default chain).
 """
 
 from authflow.transport.aiohttp import MAX_RESPONSE_BYTES, AiohttpTransport
@@ -16,6 +18,7 @@ from authflow.transport.base import (
     secrets_of,
 )
 from authflow.transport.mock import Handler, MockTransport
+from authflow.transport.sigv4 import SigV4Signer, StaticCredentials, signature_required
 
 __all__ = [
     "IDEMPOTENT_OPERATIONS",
@@ -25,9 +28,12 @@ __all__ = [
     "MockTransport",
     "ResponseType",
     "RetryPolicy",
+    "SigV4Signer",
+    "StaticCredentials",
     "Transport",
     "WireRequest",
     "call",
     "redaction_forms",
     "secrets_of",
+    "signature_required",
 ]

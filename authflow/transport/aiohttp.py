@@ -87,6 +87,7 @@ from authflow.transport.base import (
     redaction_forms,
     secrets_of,
 )
+from authflow.transport.sigv4 import SigV4Signer, signature_required, signature_secrets
 
 __all__ = ["MAX_RESPONSE_BYTES", "AiohttpTransport"]
 
@@ -116,6 +117,10 @@ class AiohttpTransport:
     ``Content-Type`` or ``X-Amz-Target``; their values never appear in a repr or a log).
     ``max_response_bytes`` (default :data:`MAX_RESPONSE_BYTES`, 1 MiB) caps an answer's body: a
     longer one is a :class:`ProtocolViolationError`, read no further than the cap.
+    ``signer`` (a :class:`~authflow.transport.sigv4.SigV4Signer`) signs every attempt of the
+    IAM-authorized operations (AdminInitiateAuth, …; see
+    :func:`~authflow.transport.sigv4.signature_required`) and nothing else; its ``Authorization``
+    header, signature and session token are redacted like the payload's secrets.
     """
 
     def __init__(
@@ -130,8 +135,12 @@ class AiohttpTransport:
         user_agent: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        signer: SigV4Signer | None = None,
     ) -> None:
         self._url = _parse_endpoint(endpoint)
+        if signer is not None and not isinstance(signer, SigV4Signer):
+            raise ValidationError("signer must be a SigV4Signer", field="signer")
+        self._signer = signer
         if (
             not isinstance(max_response_bytes, int)
             or isinstance(max_response_bytes, bool)
@@ -162,15 +171,21 @@ class AiohttpTransport:
     def __repr__(self) -> str:
         # The endpoint without any user:password part; header values are never shown.
         owner = "owned" if self._owns_session else "borrowed"
+        signed = "" if self._signer is None else f", signer={self._signer!r}"
         return (
             f"AiohttpTransport(endpoint={str(self._url.with_user(None))!r}, session={owner}, "
-            f"closed={self._closed})"
+            f"closed={self._closed}{signed})"
         )
 
     @property
     def endpoint(self) -> str:
         """The URL requests are posted to (without credentials)."""
         return str(self._url.with_user(None))
+
+    @property
+    def signer(self) -> SigV4Signer | None:
+        """The signer of IAM-authorized operations, if any."""
+        return self._signer
 
     @property
     def retry(self) -> RetryPolicy:
@@ -209,7 +224,9 @@ class AiohttpTransport:
         """POST ``payload`` as ``operation`` and return the decoded JSON object.
 
         Raises :class:`ValidationError` (before sending) for a bad operation name or a payload
-        that is not JSON, :class:`ServiceError` subclasses for error answers,
+        that is not JSON, :class:`~authflow.protocol.errors.CredentialsError` (before sending)
+        when an operation to sign finds no usable AWS credentials, :class:`ServiceError`
+        subclasses for error answers,
         :class:`ProtocolViolationError` for a 2xx that is not a JSON object, and
         :class:`TransportError`/:class:`TransportTimeoutError` when no answer arrived.
         """
@@ -220,6 +237,7 @@ class AiohttpTransport:
         secrets = redaction_forms(secrets_of(payload))
         policy = self._retry
         idempotent = operation in IDEMPOTENT_OPERATIONS
+        signer = self._signer if signature_required(operation) else None
         deadline = None if policy.max_total_time is None else policy.clock() + policy.max_total_time
         attempt = 0
         while True:
@@ -231,9 +249,15 @@ class AiohttpTransport:
                     timeout = aiohttp.ClientTimeout(
                         total=left, connect=min(left, timeout.connect or left)
                     )
+            sent_headers, sent_secrets = headers, secrets
+            if signer is not None:  # signed per attempt: the signature holds the time
+                sent_headers = await signer.sign(
+                    method="POST", url=self._url, headers=headers, body=body
+                )
+                sent_secrets = secrets | redaction_forms(signature_secrets(sent_headers))
             try:
                 return await self._attempt(
-                    session, operation, body, headers, secrets, attempt, timeout
+                    session, operation, body, sent_headers, sent_secrets, attempt, timeout
                 )
             except (ServiceError, TransportError) as error:
                 if attempt >= policy.max_attempts or not _may_resend(error, idempotent):

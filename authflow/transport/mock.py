@@ -13,9 +13,12 @@ import inspect
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, TypeAlias
+
+from yarl import URL
 
 from authflow.protocol.errors import InvalidStateError, ValidationError
+from authflow.transport.sigv4 import SigV4Signer, signature_required
 
 __all__ = ["Handler", "MockTransport"]
 
@@ -31,10 +34,23 @@ class MockTransport:
     here too, with the same :class:`ValidationError`) and recorded in :attr:`calls` as
     ``(operation, payload)``. Errors the handler raises reach the caller unchanged; there are no
     retries. Works with :func:`~authflow.transport.base.call` like any transport.
+
+    With a ``signer`` it signs the IAM-authorized operations as
+    :class:`~authflow.transport.aiohttp.AiohttpTransport` does (so missing credentials raise
+    :class:`~authflow.protocol.errors.CredentialsError` before the handler is called) and notes
+    each one in :attr:`signed`; the handler never sees the headers.
     """
 
-    def __init__(self, handler: Handler) -> None:
+    _URL: ClassVar[URL] = URL("https://cognito-idp.invalid/")
+
+    def __init__(self, handler: Handler, *, signer: SigV4Signer | None = None) -> None:
+        if signer is not None and not isinstance(signer, SigV4Signer):
+            raise ValidationError("signer must be a SigV4Signer", field="signer")
         self._handler = handler
+        #: The signer of IAM-authorized operations, if any.
+        self.signer = signer
+        #: The operations that were signed, in order.
+        self.signed: list[str] = []
         #: Every request sent, in order, as ``(operation, payload)``.
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._closed = False
@@ -75,6 +91,10 @@ class MockTransport:
                 f"{operation} payload is not JSON-serialisable ({type(exc).__name__})",
                 field="payload",
             ) from None
+        if self.signer is not None and signature_required(operation):
+            body = json.dumps(wire).encode()
+            await self.signer.sign(method="POST", url=self._URL, headers={}, body=body)
+            self.signed.append(operation)
         self.calls.append((operation, wire))
         result = self._handler(operation, wire)
         if inspect.isawaitable(result):

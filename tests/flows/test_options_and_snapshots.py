@@ -22,6 +22,7 @@ from authflow.flows.options import SignInOptionsArgs
 from authflow.protocol import AUTH_FLOWS
 from authflow.protocol.errors import AuthflowError, ValidationError
 from authflow.storage import MemoryStore
+from authflow.transport import SigV4Signer, StaticCredentials
 
 V1 = Path(__file__).parent / "data" / "signin_snapshot_v1.json"
 
@@ -35,7 +36,10 @@ SAMPLES: dict[str, Any] = {
     "device_name": "kim's laptop",
     "totp_issuer": "Example Corp",
     "session": "c" * 40,
+    "operations": "admin",
 }
+#: Admin sign-ins need a transport that signs them.
+SIGNER = SigV4Signer(StaticCredentials("AKIDOPTIONSEXAMPLE", "secret"), "us-east-1")
 
 
 def test_samples_cover_every_option_with_a_value_that_is_not_the_default() -> None:
@@ -48,7 +52,7 @@ def test_samples_cover_every_option_with_a_value_that_is_not_the_default() -> No
 
 def test_sign_in_keywords_are_the_options() -> None:
     assert set(SignInOptionsArgs.__annotations__) == {f.name for f in attrs.fields(SignInOptions)}
-    auth = scripted_client(Script())
+    auth = scripted_client(Script(), signer=SIGNER)
     by_keywords = auth.sign_in("kim", "pw", **SAMPLES)
     by_value = auth.sign_in("kim", "pw", options=SignInOptions(**SAMPLES))
     assert by_keywords.options == by_value.options == SignInOptions(**SAMPLES)
@@ -56,8 +60,8 @@ def test_sign_in_keywords_are_the_options() -> None:
 
 async def test_every_option_round_trips_through_snapshot_and_resume() -> None:
     store = MemoryStore()
-    auth = scripted_client(Script(), store=store)
-    other = scripted_client(Script(), store=store)
+    auth = scripted_client(Script(), store=store, signer=SIGNER)
+    other = scripted_client(Script(), store=store, signer=SIGNER)
     for field in attrs.fields(SignInOptions):  # one at a time: a lost one cannot hide
         options = SignInOptions(**{field.name: SAMPLES[field.name]})
         flow = auth.sign_in("kim", "pw", options=options)
@@ -77,7 +81,7 @@ async def test_options_round_trip_mid_challenge_and_still_shape_the_requests() -
               .on("InitiateAuth", challenge("EMAIL_OTP", {"CODE_DELIVERY_DESTINATION": "k***"},
                                             session="e" * 30))
               .on("RespondToAuthChallenge", auth_result("kim-id")))
-    options = SignInOptions(**{**SAMPLES, "srp_first": False})
+    options = SignInOptions(**{**SAMPLES, "srp_first": False, "operations": "public"})
     flow = scripted_client(script, store=store).sign_in("kim", options=options)
     await flow.step()
     sent = script.sent("InitiateAuth")[0]
@@ -109,6 +113,8 @@ BAD: list[tuple[str, Any]] = [
     ("device_name", "\udc00"),
     ("totp_issuer", ""), ("totp_issuer", None), ("totp_issuer", 7), ("totp_issuer", "\ud800"),
     ("session", 5), ("session", ""), ("session", "s" * 3000), ("session", math.inf),
+    ("auth_flow", "ADMIN_USER_PASSWORD_AUTH"),  # only admin sign-ins send it
+    ("operations", "root"), ("operations", 5), ("operations", None), ("operations", "\ud800"),
 ]
 
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from authflow.protocol import errors as E
 
-# docs/protocol-notes.md §2.5, plus UnknownOperationException from the JSON 1.1 protocol.
+# docs/protocol-notes.md §2.5, plus UnknownOperationException from the JSON 1.1 protocol and the
+# IAM authentication errors of signed requests.
 CATALOGUE = """
 AliasExists CodeDeliveryFailure CodeMismatch ConcurrentModification DeviceKeyExists
 EnableSoftwareTokenMFA ExpiredCode FeatureUnavailableInTier Forbidden InternalError
@@ -24,6 +25,8 @@ UnsupportedTokenType UserLambdaValidation UserNotConfirmed UserNotFound UserPool
 UsernameExists WebAuthnChallengeNotFound WebAuthnClientMismatch WebAuthnConfigurationMissing
 WebAuthnCredentialNotSupported WebAuthnNotEnabled WebAuthnOriginNotAllowed
 WebAuthnRelyingPartyMismatch UnknownOperation
+AccessDenied ExpiredToken IncompleteSignature InvalidSignature MissingAuthenticationToken
+UnrecognizedClient
 """.split()
 
 
@@ -182,3 +185,13 @@ def test_moved_errors_are_importable_from_their_old_homes_and_the_top() -> None:
     clone = pickle.loads(pickle.dumps(E.ChallengeExpiredError.from_service_error(
         E.NotAuthorizedError(EXPIRED, request_id="r1"))))
     assert type(clone) is E.ChallengeExpiredError and clone.request_id == "r1"
+
+
+def test_iam_auth_errors_share_a_base() -> None:
+    for stem in CATALOGUE[CATALOGUE.index("AccessDenied"):]:
+        err = E.service_error(stem + "Exception", "no", status=400)
+        assert isinstance(err, E.IamAuthError) and isinstance(err, PermissionError)
+        assert not err.retryable
+    assert "IamAuthError" not in {cls.__name__ for cls in E.SERVICE_ERRORS.values()}
+    assert issubclass(E.CredentialsError, E.AuthflowError)
+    assert not issubclass(E.CredentialsError, E.ServiceError)

@@ -76,6 +76,8 @@ SHAPE_MODEL_NAMES = {
     shapes.AttributeType: "AttributeType",
     shapes.AnalyticsMetadata: "AnalyticsMetadataType",
     shapes.UserContextData: "UserContextDataType",
+    shapes.ContextData: "ContextDataType",
+    shapes.HttpHeader: "HttpHeader",
     shapes.CodeDeliveryDetails: "CodeDeliveryDetailsType",
     shapes.NewDeviceMetadata: "NewDeviceMetadataType",
     shapes.AuthenticationResult: "AuthenticationResultType",

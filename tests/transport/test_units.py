@@ -53,11 +53,14 @@ def test_public_names_are_pinned() -> None:
         "MockTransport",
         "ResponseType",
         "RetryPolicy",
+        "SigV4Signer",
+        "StaticCredentials",
         "Transport",
         "WireRequest",
         "call",
         "redaction_forms",
         "secrets_of",
+        "signature_required",
     }
     for name in transport_pkg.__all__:
         obj = getattr(transport_pkg, name)
