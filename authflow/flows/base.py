@@ -34,21 +34,27 @@ log = logging.getLogger("authflow.flows")
 _MACHINE_PREFIX = "authflow."
 
 
-class _ExpectedFailuresAreNotErrors(logging.Filter):
-    """transitions logs every exception raised in a callback at ERROR, but for a flow an
-    exception is an answer the caller receives (a wrong code, a refused password, a transient
-    fault): it is re-raised to them. Records about authflow's machines are demoted to DEBUG, so
-    a service's error log is not filled by users mistyping codes. Other machines are untouched."""
+class _MachineRecordsAreDebugDetail(logging.Filter):
+    """transitions logs at INFO a line per callback phase of every step ("Finished processing
+    state ChallengePending exit callbacks.") and at ERROR every exception raised in a callback.
+    For a flow the first is internal detail and the second an answer the caller receives (a
+    wrong code, a refused password, a transient fault): it is re-raised to them. So records
+    about authflow's machines never reach transitions' handlers: they are re-logged at DEBUG on
+    ``authflow.flows.machine`` (seen when DEBUG logging is on) and nothing is logged at INFO.
+    Records about other machines are untouched."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
-        if isinstance(args, tuple) and args and str(args[0]).startswith(_MACHINE_PREFIX):
-            record.levelno = logging.DEBUG
-            record.levelname = "DEBUG"
-        return True
+        if not (isinstance(args, tuple) and args and str(args[0]).startswith(_MACHINE_PREFIX)):
+            return True
+        if machine_log.isEnabledFor(logging.DEBUG):
+            machine_log.debug(record.getMessage(), exc_info=record.exc_info)
+        return False
 
 
-logging.getLogger("transitions.extensions.asyncio").addFilter(_ExpectedFailuresAreNotErrors())
+machine_log = logging.getLogger("authflow.flows.machine")
+for _name in ("transitions.core", "transitions.extensions.asyncio"):
+    logging.getLogger(_name).addFilter(_MachineRecordsAreDebugDetail())
 
 TransitionSpec = Mapping[str, Any]
 
