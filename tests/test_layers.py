@@ -22,9 +22,10 @@ ALLOWED: dict[str, set[str]] = {
     "account": {"protocol", "transport", "sessions", "config"},
     "client": {"protocol", "transport", "storage", "sessions", "flows", "config", "account"},
     "emulator": {"protocol", "srp"},
-    "diagrams": {"flows"},
+    "diagrams": {"flows", "protocol"},
     "demo": {"protocol", "client", "config", "flows", "emulator"},
-    "cli": {"demo", "diagrams", "emulator"},
+    "cli": {"protocol", "storage", "sessions", "flows", "config", "client", "demo", "diagrams",
+            "emulator"},
 }
 
 
