@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli.cli_support import CliHome
 
 from authflow.emulator import Emulator, ManualClock, threaded_emulator
+from cli.cli_support import CliHome
 
 
 @pytest.fixture(scope="module")

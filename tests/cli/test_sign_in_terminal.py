@@ -9,9 +9,9 @@ import re
 
 import pexpect
 import pyotp
-from cli.cli_support import PASSWORD, CliHome, claims
 
 from authflow.emulator import ManualClock
+from cli.cli_support import PASSWORD, CliHome, claims
 
 PHONE = "+15555550123"
 
