@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 from authflow.cli.context import Context
+from authflow.cli.errors import one_line
 from authflow.cli.terminal import Terminal
 from authflow.client import AuthClient
 from authflow.flows import CodeDelivery
@@ -43,7 +44,7 @@ async def _until_accepted(
         except refused as exc:
             if not term.interactive:
                 raise
-            message = getattr(exc, "message", "") or str(exc)
+            message = one_line(getattr(exc, "message", "") or str(exc))
             term.say(f"{message.rstrip('.')}. Try again.")
 
 
@@ -128,12 +129,12 @@ async def forgot_password(ctx: Context, username: str | None) -> None:
             except (CodeMismatchError, ExpiredCodeError) as exc:
                 if not term.interactive:
                     raise
-                term.say(f"{exc.message.rstrip('.') or 'Wrong code'}. Try again.")
+                term.say(f"{one_line(exc.message).rstrip('.') or 'Wrong code'}. Try again.")
                 code = term.text("Reset code: ", kind="code", how=_CODE_HOW)
             except (InvalidPasswordError, PasswordHistoryPolicyViolationError) as exc:
                 if not term.interactive:
                     raise
-                term.say(f"{exc.message.rstrip('.') or 'Password refused'}. Try again.")
+                term.say(f"{one_line(exc.message).rstrip('.') or 'Password refused'}. Try again.")
                 password = term.new_password()
     term.say(f"The password of {login} was reset: sign in with `authflow sign-in {login}`.")
     ctx.result({"username": login, "state": "PasswordReset"}, None)

@@ -41,6 +41,7 @@ __all__ = [
     "USAGE",
     "CliError",
     "explain",
+    "one_line",
 ]
 
 OK = 0
@@ -82,8 +83,21 @@ class CliError(AuthflowError):
         self.exit_code = code
 
 
+def one_line(text: str, limit: int = 400) -> str:
+    """``text`` on one line: control characters (newlines, terminal escapes) become spaces and
+    it is cut at ``limit`` characters (server messages are not trusted to be short or tame)."""
+    flat = "".join(" " if not ch.isprintable() else ch for ch in text)
+    flat = " ".join(flat.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "\u2026"
+
+
 def explain(exc: BaseException, *, username: str | None = None) -> CliError:
     """The one line and exit code for ``exc`` (``username`` makes the advice concrete)."""
+    failure = _explain(exc, username)
+    return CliError(one_line(failure.message), failure.exit_code)
+
+
+def _explain(exc: BaseException, username: str | None) -> CliError:
     if isinstance(exc, CliError):
         return exc
     who = username or "USERNAME"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from authflow.cli.errors import one_line
 from authflow.cli.terminal import Terminal, qr_code
 from authflow.flows import SignInFlow, Step
 from authflow.protocol.errors import (
@@ -88,7 +89,7 @@ def answer_for(
     shown = {k: v for k, v in step.parameters.items() if k not in _ENGINE_PARAMETERS}
     term.say(f"{name or 'The server'} asks:")
     for key, value in shown.items():
-        term.say(f"  {key}: {value}")
+        term.say(f"  {one_line(key, 80)}: {one_line(value)}")
     return term.text("Answer: ", kind="answer", how="pass --answer VALUE or set AUTHFLOW_ANSWER")
 
 
@@ -115,7 +116,7 @@ def _mfa_setup(step: Step, term: Terminal, *, username: str) -> str | dict[str, 
 
 
 def _refusal(exc: Exception) -> str:
-    message = (getattr(exc, "message", None) or str(exc)).rstrip(".")
+    message = one_line(getattr(exc, "message", None) or str(exc)).rstrip(".")
     if isinstance(exc, CodeMismatchError | EnableSoftwareTokenMFAError):
         return f"Wrong code ({message}). Try again."
     if isinstance(exc, ExpiredCodeError):
