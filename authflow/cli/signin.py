@@ -106,7 +106,7 @@ def _mfa_setup(step: Step, term: Terminal, *, username: str) -> str | dict[str, 
         if drawn:
             term.say(drawn.rstrip("\n"))
         else:
-            term.say("  (pip install segno to see a QR code here)")
+            term.say("  (pip install 'authflow-cognito[cli]' to see a QR code here)")
         return term.text("Code from the authenticator app: ", kind="code", how=_CODE_HOW)
     if step.expects and step.expects[0] == "EMAIL":
         return {"EMAIL": term.text("E-mail address for the codes: ", kind="answer",
