@@ -24,8 +24,8 @@ ALLOWED: dict[str, set[str]] = {
     "emulator": {"protocol", "srp"},
     "diagrams": {"flows", "protocol"},
     "demo": {"protocol", "client", "config", "flows", "emulator"},
-    "cli": {"protocol", "storage", "sessions", "flows", "config", "client", "demo", "diagrams",
-            "emulator"},
+    "cli": {"protocol", "transport", "storage", "sessions", "flows", "config", "client", "demo",
+            "diagrams", "emulator"},
 }
 
 

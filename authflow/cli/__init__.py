@@ -24,7 +24,7 @@ from authflow.cli.errors import (
     explain,
 )
 
-__all__ = ["main", "run_async"]
+__all__ = ["build_parser", "main", "run_async"]
 
 
 class _Parser(argparse.ArgumentParser):
