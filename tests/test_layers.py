@@ -24,9 +24,10 @@ ALLOWED: dict[str, set[str]] = {
     "emulator": {"protocol", "srp"},
     "verify": {"protocol", "transport"},
     "integrations": {"verify", "client", "protocol", "config", "sessions", "transport"},
-    "diagrams": {"flows"},
+    "diagrams": {"flows", "protocol"},
     "demo": {"protocol", "client", "config", "flows", "emulator"},
-    "cli": {"demo", "diagrams", "emulator"},
+    "cli": {"protocol", "transport", "storage", "sessions", "flows", "config", "client", "demo",
+            "diagrams", "emulator"},
 }
 
 

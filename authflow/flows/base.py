@@ -27,28 +27,44 @@ from transitions.extensions.asyncio import AsyncMachine
 
 from authflow.protocol.errors import InvalidStateError
 
-__all__ = ["Flow", "TransitionEvent", "lint_machine", "mermaid_diagram"]
+__all__ = [
+    "DOT_START",
+    "DOT_STYLE",
+    "Flow",
+    "TransitionEvent",
+    "dot_diagram",
+    "dot_quote",
+    "lint_machine",
+    "machine_edges",
+    "mermaid_diagram",
+]
 
 log = logging.getLogger("authflow.flows")
 
 _MACHINE_PREFIX = "authflow."
 
 
-class _ExpectedFailuresAreNotErrors(logging.Filter):
-    """transitions logs every exception raised in a callback at ERROR, but for a flow an
-    exception is an answer the caller receives (a wrong code, a refused password, a transient
-    fault): it is re-raised to them. Records about authflow's machines are demoted to DEBUG, so
-    a service's error log is not filled by users mistyping codes. Other machines are untouched."""
+class _MachineRecordsAreDebugDetail(logging.Filter):
+    """transitions logs at INFO a line per callback phase of every step ("Finished processing
+    state ChallengePending exit callbacks.") and at ERROR every exception raised in a callback.
+    For a flow the first is internal detail and the second an answer the caller receives (a
+    wrong code, a refused password, a transient fault): it is re-raised to them. So records
+    about authflow's machines never reach transitions' handlers: they are re-logged at DEBUG on
+    ``authflow.flows.machine`` (seen when DEBUG logging is on) and nothing is logged at INFO.
+    Records about other machines are untouched."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
-        if isinstance(args, tuple) and args and str(args[0]).startswith(_MACHINE_PREFIX):
-            record.levelno = logging.DEBUG
-            record.levelname = "DEBUG"
-        return True
+        if not (isinstance(args, tuple) and args and str(args[0]).startswith(_MACHINE_PREFIX)):
+            return True
+        if machine_log.isEnabledFor(logging.DEBUG):
+            machine_log.debug(record.getMessage(), exc_info=record.exc_info)
+        return False
 
 
-logging.getLogger("transitions.extensions.asyncio").addFilter(_ExpectedFailuresAreNotErrors())
+machine_log = logging.getLogger("authflow.flows.machine")
+for _name in ("transitions.core", "transitions.extensions.asyncio"):
+    logging.getLogger(_name).addFilter(_MachineRecordsAreDebugDetail())
 
 TransitionSpec = Mapping[str, Any]
 
@@ -188,6 +204,64 @@ def mermaid_diagram(
     return source
 
 
+def machine_edges(transitions: Sequence[TransitionSpec]) -> dict[tuple[str, str], list[str]]:
+    """The table's moves as drawn: ``{(source, dest): [trigger, ...]}`` in table order, one entry
+    per pair of states. An internal transition (``dest`` None: its ``before`` callback does the
+    request, the state does not change) is a loop labelled ``"trigger [internal]"``."""
+    edges: dict[tuple[str, str], list[str]] = {}
+    for spec in transitions:
+        sources = spec["source"]
+        dest = spec.get("dest")
+        for src in [sources] if isinstance(sources, str) else sources:
+            label = spec["trigger"] if dest is not None else f"{spec['trigger']} [internal]"
+            edges.setdefault((src, dest if dest is not None else src), []).append(label)
+    return edges
+
+
+def dot_quote(text: str) -> str:
+    """``text`` as a double-quoted DOT string (its ``\\n`` escapes are kept: line breaks)."""
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+#: Graph, node and edge defaults of every DOT diagram (legible at the README's width).
+DOT_STYLE = (
+    '  graph [fontname="Helvetica", fontsize=13, labelloc=t, nodesep=0.35, ranksep=0.5];\n'
+    '  node [shape=box, style="rounded,filled", fillcolor="#f5f7fa", color="#4a5568", '
+    'fontname="Helvetica", fontsize=12];\n'
+    '  edge [fontname="Helvetica", fontsize=10, color="#4a5568", arrowsize=0.7];\n'
+)
+#: The entry dot every DOT diagram draws an arrow from into the initial state.
+DOT_START = '  "__start" [shape=point, width=0.12, style=filled, fillcolor="#4a5568", label=""];'
+
+
+def dot_diagram(
+    name: str,
+    states: Sequence[str],
+    transitions: Sequence[TransitionSpec],
+    initial: str,
+    finals: Iterable[str] = (),
+) -> str:
+    """Graphviz DOT source for a machine, from its tables (``dot -Tsvg`` renders it).
+
+    One edge per pair of states carrying every trigger between them (internal transitions are
+    loops marked ``[internal]``); the initial state has an entry arrow, final states a double
+    border. No live flow's current state is drawn into it.
+    """
+    final = set(finals)
+    lines = [f"digraph {dot_quote(name)} {{", f"  label={dot_quote(name)};", "  rankdir=LR;"]
+    lines.append(DOT_STYLE.rstrip("\n"))
+    lines.append(DOT_START)
+    for state in states:
+        extra = ", peripheries=2" if state in final else ""
+        lines.append(f"  {dot_quote(state)} [label={dot_quote(state)}{extra}];")
+    lines.append(f'  "__start" -> {dot_quote(initial)};')
+    for (src, dst), triggers in machine_edges(transitions).items():
+        label = "\\n".join(triggers)
+        lines.append(f"  {dot_quote(src)} -> {dot_quote(dst)} [label={dot_quote(label)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 class Flow:
     """Base class of every flow. Subclasses declare ``NAME``, ``STATES``, ``TRANSITIONS``,
     ``INITIAL`` and ``FINALS``; callbacks in the table name methods of the subclass."""
@@ -297,3 +371,8 @@ class Flow:
     def diagram(cls) -> str:
         """Mermaid source of this flow's machine."""
         return mermaid_diagram(cls.NAME, cls.STATES, cls.TRANSITIONS, cls.INITIAL)
+
+    @classmethod
+    def dot(cls) -> str:
+        """Graphviz DOT source of this flow's machine (the same table as :meth:`diagram`)."""
+        return dot_diagram(cls.NAME, cls.STATES, cls.TRANSITIONS, cls.INITIAL, cls.FINALS)

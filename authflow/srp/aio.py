@@ -15,7 +15,7 @@ docstring):
   thread stalls the loop (p99 13-45 ms with one thread); processes do not (p99 about 1 ms).
   Leaving a core to the loop measured better than using them all (2 processes on 2 cores: p99
   1.1-2 ms). As with any ``spawn`` pool, the program's main module must be import-safe
-  (``if __name__ == "__main__":``); install ``authflow[fast]`` to avoid processes.
+  (``if __name__ == "__main__":``); install ``authflow-cognito[fast]`` to avoid processes.
 
 :func:`set_executor` replaces that policy with any :class:`concurrent.futures.Executor` (e.g. more
 threads for throughput; a process executor must be able to pickle the arguments, which are plain

@@ -54,7 +54,7 @@ def _resolve(name: str) -> BackendName:
         if _gmpy2 is None:
             raise ValidationError(
                 "SRP backend 'gmpy2' requested but gmpy2 is not installed "
-                "(pip install 'authflow[fast]')",
+                "(pip install 'authflow-cognito[fast]')",
                 field="backend",
             )
         return "gmpy2"
