@@ -3,8 +3,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from emulated_cognito import clock, emu
 
 from .hostile import HostileServer
+
+__all__ = ["clock", "emu", "hostile"]
 
 
 @pytest.fixture

@@ -54,22 +54,32 @@ def _manager(script: Script, *, secret: str | None = None,
                           operations=operations), store
 
 
-async def test_open_session_stores_one_record_under_the_internal_username() -> None:
+async def test_open_session_stores_one_record_per_sign_in_under_a_random_key() -> None:
     manager, store = _manager(Script())
     events: list[SessionEvent] = []
     manager.on_event(events.append)
     access = auth_result("uid-42")["AuthenticationResult"]["AccessToken"]
     tokens = Tokens(access_token=access, id_token=None, refresh_token="R", expires_at=4600.0)
-    key = await manager.open_session(login="alice@example.com", tokens=tokens, received_at=1000.0,
-                                     device_key="us-east-1_dev")
-    assert key == f"authflow:{POOL}:{CLIENT}:session:uid-42" == manager.session_key("uid-42")
-    record = await manager.load(key)
-    assert record is not None
-    assert (record.login, record.username, record.device_key) == (
-        "alice@example.com", "uid-42", "us-east-1_dev")
-    assert record.tokens == tokens
-    assert events == [SessionEvent("saved", key)]
-    assert repr(store) == "MemoryStore(keys=1)"  # one atomic record, nothing else written
+    keys = [await manager.open_session(login="alice@example.com", tokens=tokens,
+                                       received_at=1000.0, device_key="us-east-1_dev")
+            for _ in range(2)]
+    assert keys[0] != keys[1]  # the second sign-in does not overwrite the first
+    for key in keys:
+        session_id = manager.keys.session_id_of(key)
+        assert session_id is not None and len(session_id) == 22
+        assert key == f"authflow:{POOL}:{CLIENT}:session:{session_id}"
+        record = await manager.load(key)
+        assert record is not None and record.session_id == session_id
+        assert (record.login, record.username, record.device_key) == (
+            "alice@example.com", "uid-42", "us-east-1_dev")
+        assert record.tokens == tokens
+    assert [(e.kind, e.key, e.username) for e in events] == [
+        ("signed_in", keys[0], "uid-42"), ("signed_in", keys[1], "uid-42")]
+    listed = await manager.sessions_of("uid-42")
+    assert {info.key for info in listed} == set(keys)
+    assert await manager.sessions_of("alice@example.com") == listed  # by login, too
+    # two session records, the user's index and the login pointer; nothing else
+    assert repr(store) == "MemoryStore(keys=4)"
 
 
 async def test_refresh_request_carries_secret_hash_over_the_username_and_the_device() -> None:
@@ -149,7 +159,7 @@ def test_public_operations_build_the_unsigned_requests() -> None:
 
 async def test_a_missing_session_is_one_typed_error_everywhere() -> None:
     manager, _ = _manager(Script())
-    key = manager.session_key("ghost")
+    key = manager.keys.session("A" * 22)
     for attempt in (manager.access_token(key), manager.refresh(key), manager.sign_out(key)):
         with pytest.raises(SessionNotFoundError) as info:
             await attempt
