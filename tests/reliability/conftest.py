@@ -4,10 +4,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 from emulated_cognito import clock, emu
+from storage.conftest import own_redis, redis_server
 
 from .hostile import HostileServer
 
-__all__ = ["clock", "emu", "hostile"]
+__all__ = ["clock", "emu", "hostile", "own_redis", "redis_server"]
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -19,22 +17,14 @@ from pathlib import Path
 import pytest
 from emulated_cognito import FLOWS, PASSWORD, START, confirmed_user
 from redis_servers import RedisServer
-from storage.conftest import private_dir, redis_server, unique_prefix
-from storage.processes import ROOT, kill, wait_line
+from storage.conftest import private_dir, unique_prefix
+from storage.processes import child, kill, wait_line
 
 from authflow import AuthClient, CognitoConfig
 from authflow.emulator import Emulator, ManualClock
 from authflow.sessions import SessionEvent
 from authflow.storage import FileStore, MemoryStore, Store, StoreLockTimeoutError
 from authflow.transport import AiohttpTransport, RetryPolicy
-
-__all__ = ["redis_server"]
-
-
-def _spawn(code: str, *args: str) -> subprocess.Popen[str]:
-    """A child Python running ``code`` with ``args`` (this worktree's authflow)."""
-    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 class LockSpy(MemoryStore):
@@ -130,7 +120,7 @@ async def test_a_lock_held_past_the_timeout_is_typed_and_keeps_the_session(
     quick = AiohttpTransport(emu.endpoint, total_timeout=0.2,
                              retry=RetryPolicy(max_attempts=1, max_total_time=0.2))
     impatient = AuthClient(auth.config, transport=quick, store=store, clock=clock)
-    holder = await asyncio.to_thread(_spawn, HOLD, str(directory), key)
+    holder = child(HOLD, str(directory), key)
     try:
         await asyncio.to_thread(wait_line, holder, "held")
         async with auth, impatient:
@@ -191,8 +181,8 @@ async def test_a_holder_killed_mid_refresh_delays_the_others_only_by_its_lease(
         store = RedisStore.from_url(where, prefix=prefix, lock_lease=1.0)
     auth, key = await _expired_session(emu, clock, store, AiohttpTransport(emu.endpoint))
     emu.faults.add("latency", operation="InitiateAuth", delay=3.0)  # the holder hangs
-    holder = await asyncio.to_thread(
-        _spawn, REFRESHING_CHILD, emu.endpoint, auth.config.user_pool_id, auth.config.client_id,
+    holder = child(
+        REFRESHING_CHILD, emu.endpoint, auth.config.user_pool_id, auth.config.client_id,
         key, kind, where, prefix, str(START + 3700))
     try:
         await asyncio.to_thread(wait_line, holder, "refreshing")  # it holds the lock now
