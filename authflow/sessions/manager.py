@@ -115,6 +115,7 @@ class SessionManager:
         #: Seconds a caller waits for another caller's refresh (see ``refresh_lock_timeout``).
         self.refresh_lock_timeout = refresh_lock_timeout(transport, config)
         self._inflight: dict[str, asyncio.Task[SessionRecord]] = {}
+        self._reading: dict[str, asyncio.Task[SessionRecord | None]] = {}
         self._lost: dict[str, str] = {}  # key -> fingerprint of a refresh token left superseded
         self._skew: float | None = None
         #: How many refreshes this manager performed (observability and tests).
@@ -225,11 +226,23 @@ class SessionManager:
 
     # -- tokens ---------------------------------------------------------------------------------
 
+    async def _shared_load(self, key: str) -> SessionRecord | None:
+        """:meth:`load`, shared by the callers that ask while a read of ``key`` is in flight
+        (1,000 concurrent callers make one store read, not 1,000 connections' worth)."""
+        task = self._reading.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self.load(key))
+            self._reading[key] = task
+            task.add_done_callback(
+                lambda done: self._reading.pop(key) if self._reading.get(key) is done else None
+            )
+        return await asyncio.shield(task)
+
     async def access_token(self, key: str) -> str:
         """A valid access token for the session ``key``, refreshing first when it is about to
         expire. Raises :class:`SessionNotFoundError` (an :class:`InvalidStateError`) when there is
         no such session, CorruptRecordError when the store holds something else under ``key``."""
-        record = await self.load(key)
+        record = await self._shared_load(key)
         if record is None:
             raise SessionNotFoundError(key)
         if not self._due(record):

@@ -170,3 +170,58 @@ async def test_a_missing_session_is_one_typed_error_everywhere() -> None:
     # importable from where it used to live, and from the top
     assert manager_module.SessionNotFoundError is SessionNotFoundError
     assert authflow.SessionNotFoundError is SessionNotFoundError
+
+
+async def test_a_stored_session_expires_with_its_refresh_token() -> None:
+    now = [1_700_000_000.0]
+    store = MemoryStore(clock=lambda: now[0])
+    script = Script().on(
+        "InitiateAuth", auth_result("uid-t", iat=1_700_000_000, refresh="R1"),
+        auth_result("uid-t", iat=1_700_003_700, refresh=None, jti="r1", expires_in=3000),
+        auth_result("uid-t", iat=1_700_007_100, refresh="R2", jti="r2"))  # a rotated token
+    auth = scripted_client(script, store=store, clock=lambda: now[0],
+                           refresh_token_validity=7200)
+    flow = auth.sign_in("t", "pw", auth_flow="USER_PASSWORD_AUTH")
+    await flow.step()
+    key = flow.session_key
+    assert key is not None
+    now[0] += 3700
+    await auth.access_token(key)  # refreshed; the refresh token (and its expiry) unchanged
+    record = await auth.sessions.load(key)
+    assert record is not None and record.refresh_expires == 1_700_007_200
+    now[0] += 3400  # 7100 s in: a rotated refresh token starts its own validity
+    await auth.access_token(key)
+    record = await auth.sessions.load(key)
+    assert record is not None and record.tokens.refresh_token == "R2"
+    assert record.refresh_expires == 1_700_007_100 + 7200
+    now[0] += 7199
+    assert await store.get(key) is not None
+    now[0] += 1
+    with pytest.raises(SessionNotFoundError):
+        await auth.access_token(key)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("rotation_grace_seconds", -1), ("rotation_grace_seconds", 61),
+    ("rotation_grace_seconds", float("nan")), ("rotation_grace_seconds", "30"),
+    ("refresh_token_validity", 59), ("refresh_token_validity", float("inf")),
+    ("refresh_token_validity", True), ("refresh_token_validity", 10**12),
+    ("max_sessions_per_user", 0), ("max_sessions_per_user", 1.5),
+    ("max_sessions_per_user", False)])
+def test_session_settings_are_validated(name: str, value: Any) -> None:
+    with pytest.raises(authflow.ValidationError) as info:
+        CognitoConfig(user_pool_id=POOL, client_id=CLIENT, **{name: value})
+    assert info.value.field == name
+
+
+def test_the_refresh_lock_outlasts_the_transports_worst_case() -> None:
+    from authflow.sessions import refresh_lock_timeout
+    from authflow.transport import AiohttpTransport, RetryPolicy
+
+    config = CognitoConfig(user_pool_id=POOL, client_id=CLIENT, rotation_grace_seconds=60)
+    quick = AiohttpTransport("http://127.0.0.1:1", total_timeout=2.0,
+                             retry=RetryPolicy(max_attempts=2, max_total_time=None,
+                                               base_delay=1.0, jitter="none"))
+    # one request at most 2 x 2 s + a 1 s wait; a retry may start up to 60 s (the grace) later
+    assert refresh_lock_timeout(quick, config) == 60 + 5 + 2
+    assert refresh_lock_timeout(MockTransport(Script()), config) == 60 + 30 + 2  # defaults
