@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scripted_cognito import CLIENT, POOL, SECRET, Script, auth_result, challenge, scripted_client
 
 import authflow
@@ -225,3 +227,28 @@ def test_the_refresh_lock_outlasts_the_transports_worst_case() -> None:
     # one request at most 2 x 2 s + a 1 s wait; a retry may start up to 60 s (the grace) later
     assert refresh_lock_timeout(quick, config) == 60 + 5 + 2
     assert refresh_lock_timeout(MockTransport(Script()), config) == 60 + 30 + 2  # defaults
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.none() | st.integers() | st.binary(max_size=4) | st.lists(st.text(max_size=2))
+       | st.text(max_size=200) | st.sampled_from(["", "\ud800", "x" * 129, "a:b", "{x}"]))
+def test_hostile_names_and_keys_are_typed(value: Any) -> None:
+    auth = scripted_client(Script())
+
+    async def run() -> None:
+        for call in (auth.sessions_of, auth.latest_session, auth.sign_out_all, auth.sign_out,
+                     auth.access_token):
+            try:
+                result = await call(value)
+            except (authflow.ValidationError, SessionNotFoundError):
+                continue
+            assert result in ([], None, 0), (call, result)
+
+    asyncio.run(run())
+
+
+async def test_global_must_be_a_flag() -> None:
+    auth = scripted_client(Script())
+    with pytest.raises(authflow.ValidationError) as info:
+        await auth.sign_out(auth.sessions.keys.session("A" * 22), global_="yes")  # type: ignore[arg-type]
+    assert info.value.field == "global_"
