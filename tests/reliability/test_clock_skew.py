@@ -19,7 +19,6 @@ from authflow import AuthClient, CognitoConfig
 from authflow.emulator import Emulator, ManualClock
 from authflow.protocol.jwt import jwt_claims
 from authflow.storage import MemoryStore
-from authflow.transport import AiohttpTransport
 
 VALIDITY = 300  # 5-minute access tokens
 STEP = 20
@@ -37,10 +36,8 @@ async def test_two_managers_ten_minutes_apart_share_a_session(offset: float) -> 
             access_token_validity=VALIDITY // 60, token_validity_units={"AccessToken": "minutes"})
         config = CognitoConfig(user_pool_id=pool.id, client_id=app.id, endpoint=emu.endpoint)
         store = MemoryStore()
-        right = AuthClient(config, transport=AiohttpTransport(emu.endpoint), store=store,
-                           clock=clock)
-        skewed = AuthClient(config, transport=AiohttpTransport(emu.endpoint), store=store,
-                            clock=lambda: clock() + offset)
+        right = AuthClient(config, store=store, clock=clock)
+        skewed = AuthClient(config, store=store, clock=lambda: clock() + offset)
         async with right, skewed:
             await confirmed_user(right, "sam")
             await confirmed_user(right, "pat")

@@ -52,7 +52,9 @@ class PlainTimeoutLock(MemoryStore):
 
 
 async def _expired_session(emu: Emulator, clock: ManualClock, store: Store,
-                           transport: AiohttpTransport) -> tuple[AuthClient, str]:
+                           transport: AiohttpTransport | None = None) -> tuple[AuthClient, str]:
+    """A signed-in session whose access token has expired (the client owns its transport
+    unless one is given)."""
     pool = emu.create_user_pool("locks")
     app = emu.create_user_pool_client(pool.id, explicit_auth_flows=FLOWS)
     config = CognitoConfig(user_pool_id=pool.id, client_id=app.id, endpoint=emu.endpoint)
@@ -81,12 +83,13 @@ async def test_a_waiter_outlasts_the_holders_worst_case_retrying(
         assert spy.timeouts, "the refresh took no lock"
         assert min(spy.timeouts) > worst
         assert auth.sessions.refresh_lock_timeout == spy.timeouts[-1]
+    await transport.close()
 
 
 async def test_a_plain_timeout_from_a_store_lock_surfaces_typed(emu: Emulator,
                                                                 clock: ManualClock) -> None:
     store = PlainTimeoutLock()
-    auth, key = await _expired_session(emu, clock, store, AiohttpTransport(emu.endpoint))
+    auth, key = await _expired_session(emu, clock, store)
     async with auth:
         events: list[SessionEvent] = []
         auth.on_event(events.append)
@@ -115,7 +118,7 @@ async def test_a_lock_held_past_the_timeout_is_typed_and_keeps_the_session(
         emu: Emulator, clock: ManualClock, tmp_path: Path) -> None:
     directory = private_dir(tmp_path)
     store = FileStore(directory)
-    auth, key = await _expired_session(emu, clock, store, AiohttpTransport(emu.endpoint))
+    auth, key = await _expired_session(emu, clock, store)
     # a client that waits for the lock no longer than its quick transport's worst case allows
     quick = AiohttpTransport(emu.endpoint, total_timeout=0.2,
                              retry=RetryPolicy(max_attempts=1, max_total_time=0.2))
@@ -136,6 +139,7 @@ async def test_a_lock_held_past_the_timeout_is_typed_and_keeps_the_session(
             assert (await auth.transport.send("GetUser", {"AccessToken": token}))["Username"]
     finally:
         kill(holder)
+        await quick.close()
 
 
 REFRESHING_CHILD = """
@@ -179,7 +183,7 @@ async def test_a_holder_killed_mid_refresh_delays_the_others_only_by_its_lease(
         server: RedisServer = request.getfixturevalue("redis_server")
         where = server.url
         store = RedisStore.from_url(where, prefix=prefix, lock_lease=1.0)
-    auth, key = await _expired_session(emu, clock, store, AiohttpTransport(emu.endpoint))
+    auth, key = await _expired_session(emu, clock, store)
     emu.faults.add("latency", operation="InitiateAuth", delay=3.0)  # the holder hangs
     holder = child(
         REFRESHING_CHILD, emu.endpoint, auth.config.user_pool_id, auth.config.client_id,

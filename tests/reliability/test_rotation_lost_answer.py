@@ -17,7 +17,6 @@ from authflow import AuthClient, CognitoConfig
 from authflow.emulator import Emulator, ManualClock
 from authflow.protocol.errors import RefreshTokenReuseError, TransportError
 from authflow.sessions import SessionEvent
-from authflow.transport import AiohttpTransport
 
 SESSIONS = 25
 
@@ -45,8 +44,7 @@ async def _run(grace: int) -> tuple[int, int, list[SessionEvent], Emulator]:
         config = CognitoConfig(user_pool_id=pool.id, client_id=app.id, endpoint=emu.endpoint,
                                use_token_rotation=True, rotation_grace_seconds=grace)
         events: list[SessionEvent] = []
-        async with AuthClient(config, transport=AiohttpTransport(emu.endpoint),
-                              clock=clock) as auth:
+        async with AuthClient(config, clock=clock) as auth:
             auth.on_event(events.append)
             keys = []
             for i in range(SESSIONS):

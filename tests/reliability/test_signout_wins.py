@@ -94,3 +94,4 @@ async def test_sign_out_during_an_in_flight_refresh_wins(rotation: bool) -> None
                 assert len(revoked) == 2
             else:
                 assert len(revoked) == 1
+        await transport.close()

@@ -31,7 +31,11 @@ def wait_line(proc: subprocess.Popen[str], expected: str) -> None:
 
 
 def kill(proc: subprocess.Popen[str]) -> None:
-    """SIGKILL the child (our own, by its pid: no clean-up code runs in it) and reap it."""
+    """SIGKILL the child (our own, by its pid: no clean-up code runs in it), reap it and close
+    its pipes."""
     if proc.poll() is None:
         proc.send_signal(signal.SIGKILL)
     proc.wait()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
