@@ -67,6 +67,7 @@ SIGN_OUT_REASONS: dict[str, str] = {
     "(no grace period, or it passed): the session cannot be saved",
     "token_reused": "the refresh token was already rotated by someone else",
     "replaced": "the user's oldest session, pushed out by max_sessions_per_user",
+    "forgotten": "the record was dropped without telling the server (SessionManager.forget)",
 }
 
 

@@ -111,9 +111,9 @@ class UserSessions:
         await self._unlist(info.username, info.key)
         self._emit("signed_out", info.key, username=info.username, reason=reason)
 
-    async def forget(self, key: str, *, reason: str = "user_deleted") -> None:
-        """Delete the session record without telling the server (e.g. after DeleteUser). With
-        ``reason="user_deleted"`` every other listed session of the user is forgotten too."""
+    async def forget(self, key: str, *, reason: str = "forgotten") -> None:
+        """Delete the session record without telling the server. With ``reason="user_deleted"``
+        (after DeleteUser) every other listed session of the user is forgotten too."""
         record = await self.load(key)
         await self._store.delete(key)
         others: list[SessionInfo] = []

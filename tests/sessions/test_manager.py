@@ -252,3 +252,21 @@ async def test_global_must_be_a_flag() -> None:
     with pytest.raises(authflow.ValidationError) as info:
         await auth.sign_out(auth.sessions.keys.session("A" * 22), global_="yes")  # type: ignore[arg-type]
     assert info.value.field == "global_"
+
+
+async def test_forget_drops_one_session_unless_the_user_was_deleted() -> None:
+    manager, store = _manager(Script())
+    events: list[SessionEvent] = []
+    manager.on_event(events.append)
+    access = auth_result("uid-f")["AuthenticationResult"]["AccessToken"]
+    tokens = Tokens(access_token=access, id_token=None, refresh_token="R", expires_at=4600.0)
+    keys = [await manager.open_session(login="f", tokens=tokens, received_at=1000.0,
+                                       device_key=None) for _ in range(3)]
+    await manager.forget(keys[0])  # e.g. a CLI dropping a cached session
+    assert {s.key for s in await manager.sessions_of("uid-f")} == set(keys[1:])
+    assert events[-1].kind == "signed_out" and events[-1].reason == "forgotten"
+    await manager.forget(keys[1], reason="user_deleted")  # DeleteUser: every session goes
+    assert await manager.sessions_of("uid-f") == []
+    assert [await store.get(key) for key in keys] == [None, None, None]
+    assert {(e.key, e.reason) for e in events[-2:]} == {(keys[1], "user_deleted"),
+                                                         (keys[2], "user_deleted")}
