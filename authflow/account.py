@@ -314,4 +314,4 @@ class Account:
     async def delete_user(self) -> None:
         """DeleteUser: the account is gone and this session's record with it."""
         await call(self._transport, ops.DeleteUserRequest(access_token=await self._token()))
-        await self._sessions.forget(self.session_key)
+        await self._sessions.forget(self.session_key, reason="user_deleted")

@@ -16,9 +16,12 @@ from authflow.flows.signin import SignInFlow
 from authflow.flows.simple import ForgotPasswordFlow, SignUpFlow
 from authflow.flows.snapshot import SignInSnapshot
 from authflow.protocol.errors import ValidationError
+from authflow.sessions.events import EventListener, EventStream
+from authflow.sessions.index import SessionInfo
 from authflow.sessions.manager import SessionManager
 from authflow.sessions.signin_operations import ADMIN
 from authflow.storage.base import Store
+from authflow.storage.errors import CorruptRecordError
 from authflow.storage.memory import MemoryStore
 from authflow.transport.base import Transport
 from authflow.transport.sigv4 import CredentialsSource, SigV4Signer
@@ -192,19 +195,31 @@ class AuthClient:
             client_metadata=client_metadata,
         )
 
-    async def resume(self, record: Mapping[str, Any] | SignInSnapshot) -> SignInFlow:
-        """Rebuild a sign-in flow from ``flow.snapshot()`` output (in this or another process).
+    async def resume(self, record: Mapping[str, Any] | SignInSnapshot | str) -> SignInFlow:
+        """Rebuild a sign-in flow in this or another process: from ``flow.snapshot()`` output, or
+        from the key ``await flow.save()`` returned (the flow then keeps that key up to date).
 
         Version-1 snapshots (written before :class:`SignInSnapshot`) are read too; anything else
-        is a :class:`ValidationError` naming the member at fault."""
-        return await SignInFlow.from_snapshot(
+        is a :class:`ValidationError` naming the member at fault. A key that is not a pending
+        sign-in key of this app client is a ValidationError (``field="key"``); a pending sign-in
+        that finished, was cancelled or expired is a SessionNotFoundError. An Authenticated
+        snapshot resumes only the session it belongs to (see :mod:`authflow.flows.snapshot`)."""
+        key = None
+        if isinstance(record, str):
+            key = record
+            record = await self.sessions.pending.read(key)
+        flow = await SignInFlow.from_snapshot(
             record,
             config=self.config,
             transport=self.transport,
             store=self.store,
             sessions=self.sessions,
             clock=self._clock,
+            saved_key=key,
         )
+        if key is not None and flow.state != "ChallengePending":
+            raise CorruptRecordError(f"record under {key!r} is not a pending sign-in", key=key)
+        return flow
 
     # -- sessions -------------------------------------------------------------------------------
 
@@ -216,3 +231,39 @@ class AuthClient:
     def account(self, session_key: str) -> Account:
         """Self-service operations on the signed-in user of ``session_key``."""
         return Account(self.config, self.transport, self.sessions, session_key)
+
+    async def sign_out(self, session_key: str, *, global_: bool = False) -> None:
+        """Sign out the stored session ``session_key`` from any process sharing the store:
+        RevokeToken on its refresh token, or with ``global_=True`` GlobalSignOut (every session of
+        the user, everywhere; their records here go too). Other sessions of the same user are
+        untouched by a plain sign-out. SessionNotFoundError when there is no such session."""
+        await self.sessions.sign_out(session_key, global_=global_)
+
+    async def sessions_of(self, username: str) -> list[SessionInfo]:
+        """The live sessions of a user, newest first (:class:`SessionInfo`: key, login,
+        created_at, expires_at; no token). ``username`` is the internal username, or a login the
+        user signed in with (then the sessions opened with that login)."""
+        return await self.sessions.sessions_of(username)
+
+    async def latest_session(self, login: str) -> str | None:
+        """The key of the newest live session opened with ``login``, or ``None`` ("the" session
+        of a CLI profile)."""
+        return await self.sessions.latest_session(login)
+
+    async def sign_out_all(self, username: str) -> int:
+        """Sign out (RevokeToken) every live session of a user; return how many."""
+        return await self.sessions.sign_out_all(username)
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def on_event(self, callback: EventListener) -> Callable[[], None]:
+        """Call ``callback`` for every :class:`~authflow.sessions.SessionEvent` (``signed_in``,
+        ``refreshed``, ``refresh_failed``, ``signed_out`` with its reason); an ``async def``
+        callback runs as a task. Returns a function that unsubscribes it."""
+        return self.sessions.on_event(callback)
+
+    def events(self, maxsize: int = 100) -> EventStream:
+        """An async iterator over session events with its own queue of ``maxsize``: when the
+        consumer falls that far behind, the oldest queued event is dropped (``stream.dropped``
+        counts them). ``async with auth.events() as events: async for event in events: ...``"""
+        return self.sessions.events.stream(maxsize)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -37,6 +40,36 @@ def _check_positive(_inst: object, attr: attrs.Attribute[float], value: float) -
         raise ValidationError(f"{attr.name} must be positive", field=attr.name)
 
 
+#: Cognito's longest refresh-token validity (10 years) and the default (30 days), in seconds.
+_MAX_REFRESH_VALIDITY = 3650 * 86400.0
+_DEFAULT_REFRESH_VALIDITY = 30 * 86400.0
+
+
+def _seconds_between(low: float, high: float) -> Callable[[object, Any, Any], None]:
+    """A validator: a real number (not a bool, not NaN) from ``low`` to ``high`` seconds."""
+
+    def check(_inst: object, attr: attrs.Attribute[float], value: object) -> None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not low <= value <= high
+        ):
+            raise ValidationError(
+                f"{attr.name} must be a number of seconds from {low:g} to {high:g}",
+                field=attr.name,
+            )
+
+    return check
+
+
+def _check_session_limit(_inst: object, attr: attrs.Attribute[int | None], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000:
+        raise ValidationError(f"{attr.name} must be None or 1..10000", field=attr.name)
+
+
 @attrs.frozen
 class CognitoConfig:
     """Where and how to reach one Cognito app client.
@@ -53,6 +86,13 @@ class CognitoConfig:
     ``fips``/``dualstack`` pick those regional endpoints (not with a custom ``endpoint``).
     ``use_token_rotation`` makes refreshes use GetTokensFromRefreshToken (required when the app
     client has refresh-token rotation enabled) instead of InitiateAuth REFRESH_TOKEN_AUTH.
+    ``rotation_grace_seconds`` is the app client's RetryGracePeriodSeconds (0..60, default 0):
+    a rotated refresh whose answer was lost is retried with the old refresh token within it; with
+    0 such a session cannot be saved (see docs/sessions.md).
+    ``refresh_token_validity`` is the app client's refresh-token validity in seconds (default 30
+    days, at most 10 years): stored sessions expire with their refresh token.
+    ``max_sessions_per_user`` (``None``: no limit) signs out a user's oldest sessions when a new
+    sign-in would exceed it.
     """
 
     user_pool_id: str = attrs.field(validator=_check_pool_id)
@@ -63,6 +103,11 @@ class CognitoConfig:
     refresh_leeway: float = attrs.field(default=60.0, validator=_check_positive)
     auth_session_validity: float = attrs.field(default=180.0, validator=_check_positive)
     use_token_rotation: bool = False
+    rotation_grace_seconds: float = attrs.field(default=0.0, validator=_seconds_between(0, 60))
+    refresh_token_validity: float = attrs.field(
+        default=_DEFAULT_REFRESH_VALIDITY, validator=_seconds_between(60, _MAX_REFRESH_VALIDITY)
+    )
+    max_sessions_per_user: int | None = attrs.field(default=None, validator=_check_session_limit)
     fips: bool = False
     dualstack: bool = False
     #: The resolved URL requests go to (``endpoint`` if set, else the regional endpoint).

@@ -10,11 +10,13 @@ import contextlib
 import json
 import os
 import resource
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -206,3 +208,39 @@ def percentile(sorted_values: Sequence[float], q: float) -> float:
 def spread(values: Sequence[float]) -> str:
     """``median (min-max)`` for printing the noise of several runs."""
     return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
+@contextlib.contextmanager
+def redis_process() -> Iterator[str | None]:
+    """A redis-server on a free port (never 6379), or ``None`` when the binary is missing."""
+    binary = "/usr/bin/redis-server" if os.access("/usr/bin/redis-server", os.X_OK) else (
+        shutil.which("redis-server"))
+    if binary is None:
+        yield None
+        return
+    port = free_port()
+    while port == 6379:
+        port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", tmp],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
+                        conn.sendall(b"PING\r\n")
+                        if conn.recv(16).startswith(b"+PONG"):
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start")
+                time.sleep(0.02)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            proc.send_signal(signal.SIGTERM)  # our own child, by its pid
+            proc.wait(timeout=10)

@@ -10,8 +10,14 @@ Baseline, same run: the naive approach, where each caller refreshes on its own (
 concurrent REFRESH_TOKEN_AUTH requests through the same transport). Printed: requests received
 and wall time per storm (median of ``--rounds``), and the ratios.
 
-Not covered here: 4 processes sharing a RedisStore making one refresh between them (a later
-issue's RedisStore; this script says so when run).
+The fleet case: ``--processes`` (4) child processes, each with its own AuthClient and
+``--fleet-callers`` (250) concurrent ``access_token()`` callers, on one expired session stored in
+a RedisStore (a redis-server this script starts on a free 127.0.0.1 port; skipped with a note
+without the binary), then in a FileStore (a private temporary directory). The children start
+together (each waits for a "go" line); the emulator runs in this process and counts the refresh
+requests it receives; the wall time is from "go" until every child answered. authflow must send
+exactly one refresh request per store, and every caller in every process must get the same
+fresh token.
 
 Run:  PYTHONPATH=. python bench/refresh_storm.py [--callers 1000] [--rounds 5] [--quick]
 """
@@ -21,17 +27,45 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import json
+import os
+import secrets
 import statistics
+import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any
+
+from _harness import redis_process
 
 from authflow import AuthClient, CognitoConfig
 from authflow.emulator import Emulator, ManualClock
+from authflow.storage import FileStore, RedisStore, Store
 
 PASSWORD = "Correct-Horse-9!"
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 TOKEN_VALIDITY = 3600.0
+ROOT = str(Path(__file__).resolve().parent.parent)
+#: What a fleet process runs (``python -c``): only the client and the stores, no emulator.
+FLEET_CHILD = """
+import asyncio, json, sys
+from authflow import AuthClient, CognitoConfig
+from authflow.storage import FileStore, RedisStore
+
+async def main(kind, where, prefix, endpoint, pool, app, key, now, callers):
+    store = FileStore(where) if kind == "file" else RedisStore.from_url(where, prefix=prefix)
+    config = CognitoConfig(user_pool_id=pool, client_id=app, endpoint=endpoint)
+    async with AuthClient(config, store=store, clock=lambda: float(now)) as auth:
+        print("ready", flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        tokens = await asyncio.gather(*(auth.access_token(key) for _ in range(int(callers))))
+        print(json.dumps({"tokens": sorted(set(tokens))}), flush=True)
+    await store.close()
+
+asyncio.run(main(*sys.argv[1:10]))
+"""
 
 
 class CountingHandle:
@@ -136,18 +170,112 @@ async def run(callers: int, rounds: int) -> None:
         f"ratio: naive / authflow = {n_req / max(o_req, 1):.0f}x requests, "
         f"{n_wall / o_wall:.1f}x wall (target exactly 1 request: {'met' if exact else 'MISSED'})"
     )
-    print("  (4 processes sharing a RedisStore: not measured, RedisStore is a later issue)")
+
+
+# -- the fleet case ---------------------------------------------------------------------------
+
+
+async def fleet(kind: str, where: str, processes: int, callers: int) -> tuple[int, float, bool]:
+    """(refresh requests received, wall seconds, every caller got the same fresh token)."""
+    clock = ManualClock(START)
+    prefix = f"bench{secrets.token_hex(4)}"
+    store: Store = FileStore(where) if kind == "file" else RedisStore.from_url(where, prefix=prefix)
+    async with Emulator(clock=clock) as emu:
+        pool = emu.create_user_pool("fleet")
+        app = emu.create_user_pool_client(
+            pool.id,
+            explicit_auth_flows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        )
+        for op, body in (
+            ("AdminCreateUser", {"MessageAction": "SUPPRESS"}),
+            ("AdminSetUserPassword", {"Password": PASSWORD, "Permanent": True}),
+        ):
+            emu.handle(op, {"UserPoolId": pool.id, "Username": "alice", **body})
+        config = CognitoConfig(user_pool_id=pool.id, client_id=app.id, endpoint=emu.endpoint)
+        async with AuthClient(config, store=store, clock=clock) as auth:
+            flow = auth.sign_in("alice", PASSWORD, auth_flow="USER_PASSWORD_AUTH")
+            await flow.step()
+            assert flow.session_key is not None and flow.tokens is not None
+            counter = CountingHandle(emu)
+            expired = str(START + TOKEN_VALIDITY + 1)  # the children's clocks: past expiry
+            args = [kind, where, prefix, emu.endpoint, pool.id, app.id, flow.session_key,
+                    expired, str(callers)]
+            env = dict(os.environ, PYTHONPATH=ROOT)
+            procs = [
+                await asyncio.create_subprocess_exec(
+                    sys.executable, "-c", FLEET_CHILD, *args, env=env,
+                    stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                )
+                for _ in range(processes)
+            ]
+            try:
+                for proc in procs:
+                    assert proc.stdout is not None
+                    if (await proc.stdout.readline()).strip() != b"ready":
+                        raise RuntimeError("a fleet process did not start")
+                t0 = time.perf_counter()
+                for proc in procs:
+                    assert proc.stdin is not None
+                    proc.stdin.write(b"go\n")
+                    await proc.stdin.drain()
+                answers = []
+                for proc in procs:
+                    assert proc.stdout is not None
+                    answers.append(json.loads(await proc.stdout.readline()))
+                wall = time.perf_counter() - t0
+            finally:
+                for proc in procs:
+                    if proc.returncode is None:
+                        proc.kill()  # our own child, by its pid
+                    await proc.wait()
+            tokens = {token for answer in answers for token in answer["tokens"]}
+            same = len(tokens) == 1 and tokens != {flow.tokens.access_token}
+            sent = counter.refreshes
+    await store.close()
+    return sent, wall, same
+
+
+def _fleet_line(name: str, sent: int, wall: float, same: bool) -> str:
+    plural = "" if sent == 1 else "s"
+    return (f"  {name:<11} {sent} refresh request{plural}   wall {wall * 1000:8.1f} ms   "
+            f"(same fresh token in every process: {'yes' if same else 'NO'})")
+
+
+async def run_fleet(processes: int, callers: int) -> None:
+    print(
+        f"Fleet: {processes} processes x {callers} concurrent access_token() callers on one "
+        f"expired session, sharing a store; refresh requests counted by the emulator"
+    )
+    results: list[tuple[int, bool]] = []
+    with redis_process() as url:
+        if url is None:
+            print("  RedisStore  not measured: no redis-server binary")
+        else:
+            sent, wall, same = await fleet("redis", url, processes, callers)
+            results.append((sent, same))
+            print(_fleet_line("RedisStore", sent, wall, same))
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp) / "sessions"
+        directory.mkdir(mode=0o700)
+        sent, wall, same = await fleet("file", str(directory), processes, callers)
+        results.append((sent, same))
+        print(_fleet_line("FileStore", sent, wall, same))
+    exact = all(sent == 1 and same for sent, same in results)
+    print(f"  (target exactly 1 request per store: {'met' if exact else 'MISSED'})")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--callers", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="smoke run (~5 s)")
+    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--fleet-callers", type=int, default=250)
+    parser.add_argument("--quick", action="store_true", help="smoke run (~10 s)")
     args = parser.parse_args(argv)
     if args.quick:
-        args.callers, args.rounds = 200, 1
+        args.callers, args.rounds, args.processes, args.fleet_callers = 200, 1, 2, 50
     asyncio.run(run(args.callers, args.rounds))
+    asyncio.run(run_fleet(args.processes, args.fleet_callers))
     return 0
 
 

@@ -15,23 +15,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import os
 import secrets
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import free_port, percentile
+from _harness import percentile, redis_process
 
 from authflow.storage import EncryptedStore, FileStore, MemoryStore, RedisStore, Store
 
@@ -51,42 +44,6 @@ def session_record() -> dict[str, Any]:
         "tokens": {"access_token": token, "id_token": token[::-1], "refresh_token": token[:600],
                    "expires_at": 1_767_229_200.0, "token_type": "Bearer"},
     }
-
-
-@contextlib.contextmanager
-def redis_process() -> Iterator[str | None]:
-    """A redis-server on a free port (never 6379), or ``None`` when the binary is missing."""
-    binary = "/usr/bin/redis-server" if os.access("/usr/bin/redis-server", os.X_OK) else (
-        shutil.which("redis-server"))
-    if binary is None:
-        yield None
-        return
-    port = free_port()
-    while port == 6379:
-        port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", tmp],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
-                        conn.sendall(b"PING\r\n")
-                        if conn.recv(16).startswith(b"+PONG"):
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("redis-server did not start")
-                time.sleep(0.02)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            proc.send_signal(signal.SIGTERM)  # our own child, by its pid
-            proc.wait(timeout=10)
 
 
 async def measure(store: Store, ops: int) -> dict[str, list[float]]:

@@ -5,7 +5,8 @@
   challenge table (:mod:`~authflow.flows.challenges`), its requests
   (:mod:`~authflow.flows.signin_requests`), the engine's own answers
   (:mod:`~authflow.flows.engine_answers`), remembered devices (:mod:`~authflow.flows.devices`)
-  and snapshots (:mod:`~authflow.flows.snapshot`);
+  snapshots (:mod:`~authflow.flows.snapshot`) and sign-ins saved by key
+  (:mod:`~authflow.flows.saved`);
 * :mod:`~authflow.flows.simple` - :class:`SignUpFlow` and :class:`ForgotPasswordFlow`;
 * :mod:`~authflow.flows.step` - the :class:`Step` every ``step()`` returns;
 * :mod:`~authflow.flows.base` - what every flow shares.

@@ -21,11 +21,11 @@ import attrs
 
 from authflow.config import CognitoConfig
 from authflow.flows import signin_machine
-from authflow.flows.base import Flow
 from authflow.flows.challenges import Challenge, ChooseSetup, SetUpTotp, VerifyTotp, responses_from
 from authflow.flows.devices import RememberedDevice
 from authflow.flows.engine_answers import EngineAnswers
 from authflow.flows.options import SignInOptions
+from authflow.flows.saved import SavableSignIn
 from authflow.flows.signin_requests import SignInRequests
 from authflow.flows.snapshot import SNAPSHOT_VERSION, SignInSnapshot
 from authflow.flows.step import Step
@@ -62,7 +62,7 @@ _SIGNED_OUT_BY_REFRESH: tuple[type[Exception], ...] = (
 
 
 
-class SignInFlow(Flow):
+class SignInFlow(SavableSignIn):
     """One user's sign-in, from credentials to tokens, then refresh and sign-out.
 
     Create it with :meth:`authflow.AuthClient.sign_in`; drive it with :meth:`step`::
@@ -435,8 +435,10 @@ class SignInFlow(Flow):
         store: Store,
         sessions: SessionManager,
         clock: Callable[[], float] = time.time,
+        saved_key: str | None = None,
     ) -> SignInFlow:
-        """Rebuild a flow from :meth:`snapshot` output (see ``AuthClient.resume``)."""
+        """Rebuild a flow from :meth:`snapshot` output (see ``AuthClient.resume``); a flow
+        read from a key saved with :meth:`save` follows that key (``saved_key``)."""
         snap = record if isinstance(record, SignInSnapshot) else SignInSnapshot.from_json(record)
         state = snap.state_to_resume(
             user_pool_id=config.user_pool_id, client_id=config.client_id, states=cls.STATES
@@ -455,9 +457,7 @@ class SignInFlow(Flow):
         flow.session_key = snap.session_key
         await flow._devices.load()
         if state == "Authenticated":
-            assert snap.session_key is not None
-            session = await sessions.load(snap.session_key)
-            if session is None:
-                raise SessionNotFoundError(snap.session_key)
-            flow._tokens = session.tokens
+            flow._tokens = await snap.stored_tokens(sessions)
+        if saved_key is not None:
+            flow._adopt_saved_key(saved_key)
         return flow

@@ -9,20 +9,36 @@ level) is still read. Anything else, or any member of the wrong type, is a
 :class:`~authflow.protocol.errors.ValidationError` naming the member.
 
 A snapshot never holds the password; it holds the challenge Session (a bearer secret for the
-next step): store it where you would store tokens.
+next step): store it where you would store tokens. A challenge that is no longer pending (a
+refused SRP proof sent the flow back to Unauthenticated) is written without its spent Session
+and SRP values (SECRET_BLOCK, SRP_B, SALT).
+
+**A snapshot is never a credential.** An Authenticated snapshot names its session by key, and
+resuming it hands out that session's tokens only if (:meth:`SignInSnapshot.stored_tokens`) the key
+is a session key of this app client — whose last part is the sign-in's 128-bit random session id,
+so a key cannot be derived from a username and knowing one is knowing a secret — and the record
+stored under it is that session (same session id) of the snapshot's login. A snapshot edited to
+point at another user's session is a :class:`~authflow.protocol.errors.ValidationError` naming
+``session_key``; one whose session was signed out is a ``SessionNotFoundError``. (Snapshots are
+not signed: the unguessable id is what protects them, so keep keys out of reach as you would
+session cookies.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from authflow.flows._checks import check_optional_text, check_text
 from authflow.flows.challenges import Challenge
 from authflow.flows.options import SignInOptions
-from authflow.protocol.errors import ValidationError
+from authflow.protocol.errors import SessionNotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from authflow.sessions.manager import SessionManager
+    from authflow.sessions.record import Tokens
 
 __all__ = ["SNAPSHOT_VERSION", "SignInSnapshot"]
 
@@ -31,6 +47,14 @@ SNAPSHOT_VERSION = 2
 _KIND = "sign_in"
 _POOL_ID_MAX = 55
 _CLIENT_ID_MAX = 128
+#: SRP values of a PASSWORD_VERIFIER that are spent once its proof was sent.
+_SPENT_SRP = frozenset({"SECRET_BLOCK", "SRP_B", "SALT"})
+
+
+def _spent(challenge: Challenge) -> Challenge:
+    """A challenge that is no longer pending, without what was single-use in it."""
+    params = {k: v for k, v in challenge.parameters.items() if k not in _SPENT_SRP}
+    return attrs.evolve(challenge, parameters=params, session=None)
 
 
 @attrs.frozen(kw_only=True)
@@ -53,7 +77,11 @@ class SignInSnapshot:
     session_key: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON-safe version-2 record."""
+        """The JSON-safe version-2 record (a challenge that is not pending any more is written
+        without its spent Session and SRP values)."""
+        challenge = self.challenge
+        if challenge is not None and self.state != "ChallengePending":
+            challenge = _spent(challenge)
         return {
             "version": SNAPSHOT_VERSION,
             "kind": _KIND,
@@ -63,8 +91,28 @@ class SignInSnapshot:
             "login": self.login,
             "session_key": self.session_key,
             "options": self.options.to_json(),
-            "challenge": None if self.challenge is None else self.challenge.to_json(),
+            "challenge": None if challenge is None else challenge.to_json(),
         }
+
+    async def stored_tokens(self, sessions: SessionManager) -> Tokens:
+        """The tokens of the session an Authenticated snapshot names, once the snapshot has
+        proven it may resume it (see the module docstring)."""
+        key = self.session_key
+        session_id = sessions.keys.session_id_of(key)
+        if key is None or session_id is None:
+            raise ValidationError(
+                "the snapshot's session_key is not a session of this app client",
+                field="session_key",
+            )
+        record = await sessions.load(key)
+        if record is None:
+            raise SessionNotFoundError(key)
+        if record.session_id != session_id or record.login != self.login:
+            raise ValidationError(
+                "the snapshot does not match the session stored under its key",
+                field="session_key",
+            )
+        return record.tokens
 
     def state_to_resume(
         self, *, user_pool_id: str, client_id: str, states: Collection[str]

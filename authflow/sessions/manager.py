@@ -1,51 +1,73 @@
-"""The session manager: valid access tokens on demand, single-flight refresh, sign-out, events.
+"""The session manager: valid access tokens on demand, one refresh per fleet, sign-out, events.
 
-One refresh per session however many callers ask at once: the first caller starts the refresh as a
-task and every concurrent caller awaits the same task. Across processes the store's lock is held
-while refreshing and the record is re-read under it, so a refresh another process just finished is
-reused instead of repeated.
+**One session per sign-in.** Every successful sign-in gets its own key (a 128-bit random id, see
+:mod:`authflow.sessions.keys`) and an entry in its user's index (:mod:`authflow.sessions.index`),
+so a second sign-in of the same user never overwrites the first: each is refreshed and signed out
+on its own, and :meth:`SessionManager.sessions_of` lists them.
 
-Transient failures (throttling, 5xx, network, timeouts) never sign a user out: the record is kept
-and the error re-raised. Definitive ones (the refresh token is revoked, expired, reused or the user
-is gone) delete the record, emit ``signed_out`` and re-raise.
+**One refresh per fleet.** In a process, concurrent callers share one refresh task. Across
+processes sharing a store, the refresh runs under the store's lock on the session key: the first
+holder re-reads the record, refreshes and writes with ``compare_and_set`` over the raw record it
+read; the others, once they hold the lock, re-read the record, find it fresh and use it. The lock
+timeout is derived from the transport's retry budget (:func:`~authflow.sessions.refresh.
+refresh_lock_timeout`), so a waiter never gives up while the holder may still be retrying; a
+holder that dies delays the others by at most its lock's lease (a Redis lock) or not at all (a
+file lock dies with its process).
+
+**Sign-out wins.** A sign-out deletes the record unconditionally; a refresh that was in flight
+then fails its ``compare_and_set``, raises :class:`SessionNotFoundError` and revokes the refresh
+token it obtained (if rotation issued a new one): a signed-out session never comes back.
+
+**Time.** Expiry is compared in server time: the access token's ``exp`` against this manager's
+own estimate of server minus local time (:attr:`SessionManager.clock_skew`, learned from the
+``iat`` of every token it receives), or the record writer's estimate until it has one.
+
+Transient failures (throttling, 5xx, network, timeouts, the store unreachable or its lock busy)
+never sign a user out: the record is kept and the error re-raised. Definitive ones (the refresh
+token is revoked, expired, reused, the user is gone) delete the record, emit ``signed_out`` with
+the reason and re-raise.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
-from collections.abc import Callable
-from typing import Literal
-
-import attrs
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from authflow.config import CognitoConfig
 from authflow.protocol.errors import (
     CredentialsError,
-    InvalidParameterError,
     InvalidStateError,
-    NotAuthorizedError,
-    PasswordResetRequiredError,
     ProtocolViolationError,
-    RefreshTokenReuseError,
-    ServiceError,
     SessionNotFoundError,
-    UserNotConfirmedError,
-    UserNotFoundError,
     ValidationError,
 )
-from authflow.protocol.operations import (
-    GetTokensFromRefreshTokenRequest,
-    GlobalSignOutRequest,
-    RevokeTokenRequest,
-)
-from authflow.protocol.secret_hash import secret_hash
 from authflow.protocol.shapes import AuthenticationResult
-from authflow.sessions.record import SessionRecord, Tokens
+from authflow.sessions.events import EventKind, EventListener, SessionEvent, SessionEvents
+from authflow.sessions.index import SessionIndex, SessionInfo
+from authflow.sessions.keys import SessionKeys, new_id
+from authflow.sessions.pending import PendingSignIns
+from authflow.sessions.record import SessionRecord, Tokens, tokens_from_result
+from authflow.sessions.refresh import (
+    DEFINITIVE_REFRESH_ERRORS,
+    RefreshAttempt,
+    Refresher,
+    refresh_lock_timeout,
+    sign_out_reason,
+)
 from authflow.sessions.signin_operations import PUBLIC, SignInOperations
-from authflow.storage.base import Store
-from authflow.transport.base import Transport, call
+from authflow.sessions.user_sessions import UserSessions
+from authflow.storage.base import Record, Store
+from authflow.storage.errors import (
+    CorruptRecordError,
+    StoreError,
+    StoreLockTimeoutError,
+    StoreUnavailableError,
+)
+from authflow.transport.base import Transport
 
 __all__ = [
     "DEFINITIVE_REFRESH_ERRORS",
@@ -57,47 +79,18 @@ __all__ = [
 
 log = logging.getLogger("authflow.sessions")
 
-#: Refresh errors after which the session cannot be recovered: the user is signed out.
-DEFINITIVE_REFRESH_ERRORS: tuple[type[ServiceError], ...] = (
-    NotAuthorizedError,
-    RefreshTokenReuseError,
-    UserNotFoundError,
-    PasswordResetRequiredError,
-    UserNotConfirmedError,
-)
 
-EventKind = Literal["saved", "refreshed", "refresh_failed", "signed_out"]
+def _fingerprint(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
-@attrs.frozen
-class SessionEvent:
-    """Something that happened to a stored session (never carries a token)."""
-
-    kind: EventKind
-    key: str
-    error: str | None = None
+def _check_key(key: object) -> str:
+    if not isinstance(key, str) or not key:
+        raise ValidationError("a session key must be a non-empty string", field="key")
+    return key
 
 
-def tokens_from_result(result: AuthenticationResult, received_at: float) -> Tokens:
-    """Turn an AuthenticationResult into :class:`Tokens`, expiry on the local clock."""
-    if not result.access_token:
-        raise ProtocolViolationError("AuthenticationResult has no AccessToken", field="AccessToken")
-    return Tokens(
-        access_token=result.access_token,
-        id_token=result.id_token,
-        refresh_token=result.refresh_token,
-        expires_at=received_at + float(result.expires_in or 3600),
-        token_type=result.token_type or "Bearer",
-    )
-
-
-def _result_of(result: AuthenticationResult | None) -> AuthenticationResult:
-    if result is None:
-        raise ProtocolViolationError("refresh returned no AuthenticationResult")
-    return result
-
-
-class SessionManager:
+class SessionManager(UserSessions):
     """Hands out valid access tokens for stored sessions and keeps them fresh.
 
     >>> # token = await manager.access_token(key)   # refreshed first when about to expire
@@ -122,26 +115,93 @@ class SessionManager:
         self._transport = transport
         self._store = store
         self._clock = clock
+        #: The key scheme (session, index, pending and device keys) of this app client.
+        self.keys = SessionKeys(config)
+        #: The event hub (:meth:`on_event`, :meth:`events`).
+        self.events = SessionEvents()
+        #: The users' session indexes.
+        self.index = SessionIndex(store, self.keys, retention=config.refresh_token_validity)
+        #: Pending sign-ins saved by key.
+        self.pending = PendingSignIns(store, self.keys)
+        self._refresher = Refresher(config, transport, self.operation_set, clock)
+        #: Seconds a caller waits for another caller's refresh (see ``refresh_lock_timeout``).
+        self.refresh_lock_timeout = refresh_lock_timeout(transport, config)
         self._inflight: dict[str, asyncio.Task[SessionRecord]] = {}
-        self._listeners: list[Callable[[SessionEvent], None]] = []
-        #: How many refreshes this manager started (observability and tests).
+        self._reading: dict[str, asyncio.Task[SessionRecord | None]] = {}
+        self._lost: dict[str, str] = {}  # key -> fingerprint of a refresh token left superseded
+        self._skew: float | None = None
+        #: How many refreshes this manager performed (observability and tests).
         self.refresh_count = 0
-        self._rotation_detected = False
 
     def __repr__(self) -> str:
         return f"SessionManager(pool={self._config.user_pool_id!r}, inflight={len(self._inflight)})"
 
-    # -- keys and records -------------------------------------------------------------------
-
-    def session_key(self, username: str) -> str:
-        """The store key of ``username``'s session (internal username, pool and client scoped)."""
-        cfg = self._config
-        return f"authflow:{cfg.user_pool_id}:{cfg.client_id}:session:{username}"
+    # -- keys, time and events ------------------------------------------------------------------
 
     def device_key_for(self, login: str) -> str:
         """The store key of the remembered device of the user who signs in as ``login``."""
-        cfg = self._config
-        return f"authflow:{cfg.user_pool_id}:device:{login}"
+        return self.keys.device(login)
+
+    @property
+    def clock_skew(self) -> float | None:
+        """This manager's estimate of server minus local time (seconds), learned from the ``iat``
+        of the tokens it received; ``None`` before it received any."""
+        return self._skew
+
+    def _server_now(self, record: SessionRecord | None = None) -> float:
+        skew = self._skew
+        if skew is None:
+            skew = record.clock_skew if record is not None else 0.0
+        return self._clock() + skew
+
+    def _due(self, record: SessionRecord) -> bool:
+        return record.access_expires_within(self._config.refresh_leeway, self._server_now(record))
+
+    def _ttl(self, record: SessionRecord) -> float:
+        """Seconds the record lives in the store: until its refresh token expires."""
+        validity = self._config.refresh_token_validity
+        if record.refresh_expires is None:
+            return validity
+        return min(validity, max(1.0, record.refresh_expires - self._server_now(record)))
+
+    def on_event(self, listener: EventListener) -> Callable[[], None]:
+        """Call ``listener`` (a function, or an ``async def`` run as a task) for every
+        :class:`SessionEvent`; returns a function that unsubscribes it."""
+        return self.events.subscribe(listener)
+
+    def _emit(
+        self,
+        kind: EventKind,
+        key: str,
+        *,
+        username: str | None = None,
+        reason: str | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        name = None if error is None else type(error).__name__
+        self.events.emit(
+            SessionEvent(kind, key, username=username, reason=reason, error=name, at=self._clock())
+        )
+
+    # -- records --------------------------------------------------------------------------------
+
+    async def _read(self, key: str) -> tuple[Record | None, SessionRecord | None]:
+        """The raw record under ``key`` (the ``expected`` of a later compare_and_set) and its
+        parsed form; a record that is not a session record is a CorruptRecordError naming it."""
+        raw = await self._store.get(key)
+        if raw is None:
+            return None, None
+        try:
+            return raw, SessionRecord.from_json(raw)
+        except ProtocolViolationError as exc:
+            field = f" ({exc.field})" if exc.field else ""
+            raise CorruptRecordError(
+                f"record under {key!r} is not a session record{field}", key=key
+            ) from None
+
+    async def load(self, key: str) -> SessionRecord | None:
+        """The stored session under ``key``, or ``None``."""
+        return (await self._read(key))[1]
 
     def operation_set(self, role: str) -> SignInOperations:
         """The operations of a sign-in (and of its session's refreshes) whose options name
@@ -158,23 +218,6 @@ class SessionManager:
             return self.admin_operations
         raise ValidationError("operations must be 'public' or 'admin'", field="operations")
 
-    def on_event(self, listener: Callable[[SessionEvent], None]) -> None:
-        """Call ``listener`` for every :class:`SessionEvent`."""
-        self._listeners.append(listener)
-
-    def _emit(self, kind: EventKind, key: str, error: BaseException | None = None) -> None:
-        event = SessionEvent(kind, key, None if error is None else type(error).__name__)
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:  # a faulty listener must not break sessions
-                log.exception("session event listener failed")
-
-    async def load(self, key: str) -> SessionRecord | None:
-        """The stored session under ``key``, or ``None``."""
-        data = await self._store.get(key)
-        return None if data is None else SessionRecord.from_json(data)
-
     async def open_session(
         self,
         *,
@@ -184,9 +227,11 @@ class SessionManager:
         device_key: str | None,
         operations: str = "public",
     ) -> str:
-        """Store the session a sign-in as ``login`` just opened; return its key. ``operations``
-        is the role of the sign-in's operation set, which its refreshes use too."""
+        """Store the session a sign-in as ``login`` just opened under a new key; return it.
+        ``operations`` is the role of the sign-in's operation set, which its refreshes use too."""
         cfg = self._config
+        session_id = new_id()
+        key = self.keys.session(session_id)
         record = SessionRecord.from_tokens(
             user_pool_id=cfg.user_pool_id,
             client_id=cfg.client_id,
@@ -194,38 +239,60 @@ class SessionManager:
             tokens=tokens,
             received_at=received_at,
             device_key=device_key,
+            session_id=session_id,
+            refresh_validity=cfg.refresh_token_validity,
             operations=operations,
         )
-        key = self.session_key(record.username)
-        await self.save(key, record)
+        self._skew = record.clock_skew
+        await self._store.set(key, record.to_json(), ttl=self._ttl(record))
+        info = SessionInfo(key, record.username, login, record.created_at, record.refresh_expires)
+        listed: list[SessionInfo] = []
+        try:
+            listed = await self.index.add(info, now=self._server_now(record))
+            await self.index.note_login(login, record.username)
+        except StoreError as exc:  # the session works; it is just not listed
+            log.warning("could not index the session of a sign-in: %s", type(exc).__name__)
+        self._emit("signed_in", key, username=record.username)
+        limit = cfg.max_sessions_per_user
+        if limit is not None:
+            for old in listed[limit:]:
+                await self._end_quietly(old, reason="replaced")
         return key
 
-    async def save(self, key: str, record: SessionRecord) -> None:
-        """Store ``record`` under ``key`` as one atomic write."""
-        await self._store.set(key, record.to_json())
-        self._emit("saved", key)
+    # -- tokens ---------------------------------------------------------------------------------
 
-    # -- tokens --------------------------------------------------------------------------------
+    async def _shared_load(self, key: str) -> SessionRecord | None:
+        """:meth:`load`, shared by the callers that ask while a read of ``key`` is in flight
+        (1,000 concurrent callers make one store read, not 1,000 connections' worth)."""
+        task = self._reading.get(_check_key(key))
+        if task is None:
+            task = asyncio.ensure_future(self.load(key))
+            self._reading[key] = task
+            task.add_done_callback(
+                lambda done: self._reading.pop(key) if self._reading.get(key) is done else None
+            )
+        return await asyncio.shield(task)
 
     async def access_token(self, key: str) -> str:
         """A valid access token for the session ``key``, refreshing first when it is about to
         expire. Raises :class:`SessionNotFoundError` (an :class:`InvalidStateError`) when there is
-        no such session."""
-        record = await self.load(key)
+        no such session, CorruptRecordError when the store holds something else under ``key``."""
+        record = await self._shared_load(key)
         if record is None:
             raise SessionNotFoundError(key)
-        if not record.tokens.expires_within(self._config.refresh_leeway, self._clock()):
+        if not self._due(record):
             return record.tokens.access_token
         record = await self.refresh(key)
         return record.tokens.access_token
 
     async def refresh(self, key: str, *, force: bool = False) -> SessionRecord:
-        """Refresh the session ``key`` (single-flight) and return the new record.
+        """Refresh the session ``key`` (single-flight in this process and, through the store's
+        lock, across processes) and return the new record.
 
         Without ``force`` a session that is no longer close to expiry when the lock is obtained
         (another caller or process refreshed it) is returned as is.
         """
-        task = self._inflight.get(key)
+        task = self._inflight.get(_check_key(key))
         if task is None:
             task = asyncio.ensure_future(self._refresh(key, force))
             self._inflight[key] = task
@@ -239,100 +306,97 @@ class SessionManager:
 
         return forget
 
-    async def _refresh(self, key: str, force: bool) -> SessionRecord:
-        async with self._store.lock(key + ":refresh"):
-            record = await self.load(key)
-            if record is None:
-                raise SessionNotFoundError(key)
-            now = self._clock()
-            if not force and not record.tokens.expires_within(self._config.refresh_leeway, now):
-                return record
-            refresh_token = record.tokens.refresh_token
-            if not refresh_token:
-                raise InvalidStateError("the session has no refresh token", state="Authenticated")
-            try:
-                result = await self._send_refresh(record, refresh_token)
-            except DEFINITIVE_REFRESH_ERRORS as exc:
-                await self._store.delete(key)
-                self._emit("signed_out", key, exc)
-                raise
-            except Exception as exc:
-                self._emit("refresh_failed", key, exc)
-                raise
-            updated = record.with_tokens(tokens_from_result(result, self._clock()))
-            await self._store.set(key, updated.to_json())
-            self._emit("refreshed", key)
-            return updated
-
-    async def _send_refresh(
-        self, record: SessionRecord, refresh_token: str
-    ) -> AuthenticationResult:
-        self.refresh_count += 1
-        if self._config.use_token_rotation or self._rotation_detected:
-            return await self._get_tokens(record, refresh_token)
+    @asynccontextmanager
+    async def _refresh_lock(self, key: str) -> AsyncIterator[None]:
+        """The store's lock on ``key``; a store that times out with a plain TimeoutError gets a
+        StoreLockTimeoutError (only while acquiring: a refresh's own timeouts stay as they are)."""
+        timeout = self.refresh_lock_timeout
+        lock = self._store.lock(key, timeout=timeout)
         try:
-            return await self._refresh_token_auth(record, refresh_token)
-        except InvalidParameterError:
-            # An app client with refresh-token rotation refuses REFRESH_TOKEN_AUTH; try the
-            # rotation call once and, if it works, use it from now on.
-            result = await self._get_tokens(record, refresh_token)
-            self._rotation_detected = True
-            log.info("the app client rotates refresh tokens; using GetTokensFromRefreshToken")
-            return result
+            await lock.__aenter__()
+        except StoreLockTimeoutError:
+            raise
+        except TimeoutError as exc:
+            message = f"lock {key!r} not obtained within {timeout:g} s"
+            raise StoreLockTimeoutError(message, key=key) from exc
+        try:
+            yield
+        except BaseException as exc:
+            if not await lock.__aexit__(type(exc), exc, exc.__traceback__):
+                raise
+        else:
+            await lock.__aexit__(None, None, None)
 
-    async def _get_tokens(self, record: SessionRecord, refresh_token: str) -> AuthenticationResult:
-        cfg = self._config
-        rotated = await call(
-            self._transport,
-            GetTokensFromRefreshTokenRequest(
-                refresh_token=refresh_token,
-                client_id=cfg.client_id,
-                client_secret=cfg.client_secret,
-                device_key=record.device_key,
-            ),
-        )
-        return _result_of(rotated.authentication_result)
+    async def _refresh(self, key: str, force: bool) -> SessionRecord:
+        try:
+            async with self._refresh_lock(key):
+                return await self._refresh_locked(key, force)
+        except StoreLockTimeoutError as exc:
+            self._emit("refresh_failed", key, reason="lock_timeout", error=exc)
+            raise
+        except StoreUnavailableError as exc:
+            self._emit("refresh_failed", key, reason="store_unavailable", error=exc)
+            raise
 
-    async def _refresh_token_auth(
-        self, record: SessionRecord, refresh_token: str
-    ) -> AuthenticationResult:
-        cfg = self._config
-        params = {"REFRESH_TOKEN": refresh_token}
-        if cfg.client_secret:
-            # over the internal username: the e-mail alias gives "SecretHash does not match"
-            params["SECRET_HASH"] = secret_hash(record.username, cfg.client_id, cfg.client_secret)
-        if record.device_key:
-            params["DEVICE_KEY"] = record.device_key
-        operations = self.operation_set(record.operations)
-        response = await call(self._transport, operations.refresh(cfg, params))
-        return _result_of(response.authentication_result)
-
-    async def forget(self, key: str) -> None:
-        """Delete the session record without telling the server (e.g. after DeleteUser)."""
-        await self._store.delete(key)
-        self._emit("signed_out", key)
-
-    # -- sign-out ------------------------------------------------------------------------------
-
-    async def sign_out(self, key: str, *, global_: bool = False) -> None:
-        """Sign the session out: RevokeToken on its refresh token, or GlobalSignOut with
-        ``global_=True`` (every session of the user). The record is deleted only once the server
-        has accepted; an error leaves the session as it was."""
-        record = await self.load(key)
-        if record is None:
+    async def _refresh_locked(self, key: str, force: bool) -> SessionRecord:
+        raw, record = await self._read(key)
+        if raw is None or record is None:
             raise SessionNotFoundError(key)
-        cfg = self._config
-        if global_:
-            token = await self.access_token(key)
-            await call(self._transport, GlobalSignOutRequest(access_token=token))
-        elif record.tokens.refresh_token:
-            await call(
-                self._transport,
-                RevokeTokenRequest(
-                    token=record.tokens.refresh_token,
-                    client_id=cfg.client_id,
-                    client_secret=cfg.client_secret,
-                ),
+        if not force and not self._due(record):
+            return record  # another caller or process refreshed it meanwhile
+        refresh_token = record.tokens.refresh_token
+        if not refresh_token:
+            raise InvalidStateError("the session has no refresh token", state="Authenticated")
+        attempt = RefreshAttempt()
+        self.refresh_count += 1
+        try:
+            result = await self._refresher.refresh(record, refresh_token, attempt)
+        except DEFINITIVE_REFRESH_ERRORS as exc:
+            lost = attempt.answer_lost or self._lost.get(key) == _fingerprint(refresh_token)
+            reason = sign_out_reason(exc, answer_lost=lost)
+            if reason == "revoked" and await self._globally_signed_out(record):
+                reason = "global_sign_out"
+            await self._store.compare_and_set(key, raw, None)  # delete only what we read
+            await self._unlist(record.username, key)
+            self._lost.pop(key, None)
+            self._emit("signed_out", key, username=record.username, reason=reason, error=exc)
+            raise
+        except Exception as exc:
+            if attempt.answer_lost:
+                self._lost[key] = _fingerprint(refresh_token)
+            self._emit("refresh_failed", key, username=record.username, reason="transient",
+                       error=exc)
+            raise
+        return await self._store_refreshed(key, raw, record, result)
+
+    async def _store_refreshed(
+        self, key: str, raw: Record, record: SessionRecord, result: AuthenticationResult
+    ) -> SessionRecord:
+        received = self._clock()
+        updated = record.with_tokens(
+            tokens_from_result(result, received),
+            received_at=received,
+            refresh_validity=self._config.refresh_token_validity,
+        )
+        self._skew = updated.clock_skew
+        rotated = updated.tokens.refresh_token != record.tokens.refresh_token
+        try:
+            written = await self._store.compare_and_set(
+                key, raw, updated.to_json(), ttl=self._ttl(updated)
             )
-        await self._store.delete(key)
-        self._emit("signed_out", key)
+        except StoreError:
+            if rotated:  # the new refresh token is lost; the old one only lasts the grace period
+                self._lost[key] = _fingerprint(record.tokens.refresh_token or "")
+            raise
+        self._lost.pop(key, None)
+        if written:
+            self._emit("refreshed", key, username=updated.username)
+            return updated
+        # the session changed while the refresh was in flight: signed out, or (a lock lease that
+        # expired) refreshed by another holder, whose tokens win
+        _, current = await self._read(key)
+        if current is not None:
+            return current
+        if rotated and updated.tokens.refresh_token:
+            await self._revoke_quietly(updated.tokens.refresh_token)
+        raise SessionNotFoundError(key)

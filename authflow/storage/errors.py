@@ -1,9 +1,10 @@
 """Errors raised by the session stores.
 
 All derive from :class:`StoreError` (an :class:`~authflow.protocol.errors.AuthflowError`), so a
-caller can tell "the store failed" from "Cognito said no". Messages name the store key (a key is
-an identifier such as ``authflow:<pool>:<client>:session:<user>``, never a secret) but never a
-record's content: records hold tokens.
+caller can tell "the store failed" from "Cognito said no". Messages name the store key (an
+identifier such as ``authflow:<pool>:<client>:session:<id>``; the random id of a session key is
+a capability, so keep store errors away from end users) but never a record's content: records
+hold tokens.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ Key scheme (store key ``K``, prefix ``authflow`` by default)::
 
 ``K`` goes inside a Redis Cluster hash tag with ``%``, ``{`` and ``}`` percent-encoded, so the
 tag is all of ``K``: the record and the lock of one key always hash to one slot, and two keys
-never share a name. Callers pass keys like ``authflow:<pool>:<client>:session:<user>``.
+never share a name. Callers pass keys like ``authflow:<pool>:<client>:session:<id>``.
 
 Guarantees (tests in ``tests/storage/test_redis_store.py``; see docs/storage.md): a ``set`` is one
 SET command, which Redis applies whole or not at all, so a connection dropped mid-write leaves the

@@ -193,6 +193,11 @@ class AiohttpTransport:
         return self._retry
 
     @property
+    def total_timeout(self) -> float:
+        """Seconds one attempt may take, start to last body byte (as configured)."""
+        return float(self._timeout.total or 0.0)
+
+    @property
     def closed(self) -> bool:
         """Whether :meth:`close` was called."""
         return self._closed

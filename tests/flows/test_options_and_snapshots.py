@@ -279,11 +279,17 @@ def test_an_unknown_version_is_a_validation_error(version: Any) -> None:
     assert info.value.field == "version"
 
 
-@pytest.mark.parametrize("record", [None, [], "sign_in", 5, {"version": 2}, {"kind": "sign_up"}])
+@pytest.mark.parametrize("record", [None, [], 5, {"version": 2}, {"kind": "sign_up"}])
 def test_what_is_not_a_sign_in_snapshot_is_refused(record: Any) -> None:
     with pytest.raises(ValidationError) as info:
         _resume(record)
     assert info.value.field == "kind"
+
+
+def test_a_string_is_a_saved_key_and_must_be_one() -> None:
+    with pytest.raises(ValidationError) as info:
+        _resume("sign_in")  # resume(str) reads a key saved by flow.save()
+    assert info.value.field == "key"
 
 
 def test_an_authenticated_snapshot_needs_its_session_key() -> None:

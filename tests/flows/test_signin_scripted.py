@@ -10,7 +10,16 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scripted_cognito import CLIENT, SECRET, Script, auth_result, challenge, error, scripted_client
+from scripted_cognito import (
+    CLIENT,
+    POOL,
+    SECRET,
+    Script,
+    auth_result,
+    challenge,
+    error,
+    scripted_client,
+)
 
 from authflow import AuthClient
 from authflow.flows import ChallengeExpiredError, SignInFlow
@@ -45,7 +54,8 @@ async def test_password_auth_straight_to_tokens() -> None:
     assert sent["AuthFlow"] == "USER_PASSWORD_AUTH"
     assert sent["AuthParameters"]["USERNAME"] == "alice"
     assert sent["AuthParameters"]["SECRET_HASH"] == secret_hash("alice", CLIENT, SECRET)
-    assert flow.session_key and flow.session_key.endswith(":session:uid-1")
+    assert flow.session_key and flow.session_key.startswith(f"authflow:{POOL}:{CLIENT}:session:")
+    assert (await auth.sessions.load(flow.session_key)).username == "uid-1"  # type: ignore[union-attr]
     assert await auth.access_token(flow.session_key) == flow.tokens.access_token
     assert "pw-Correct-9!" not in json.dumps(flow.snapshot())
     with pytest.raises(InvalidStateError):

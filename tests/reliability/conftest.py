@@ -3,8 +3,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from emulated_cognito import clock, emu
+from storage.conftest import own_redis, redis_server
 
 from .hostile import HostileServer
+
+__all__ = ["clock", "emu", "hostile", "own_redis", "redis_server"]
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scripted_cognito import CLIENT, POOL, SECRET, Script, auth_result, challenge, scripted_client
 
 import authflow
@@ -54,22 +56,32 @@ def _manager(script: Script, *, secret: str | None = None,
                           operations=operations), store
 
 
-async def test_open_session_stores_one_record_under_the_internal_username() -> None:
+async def test_open_session_stores_one_record_per_sign_in_under_a_random_key() -> None:
     manager, store = _manager(Script())
     events: list[SessionEvent] = []
     manager.on_event(events.append)
     access = auth_result("uid-42")["AuthenticationResult"]["AccessToken"]
     tokens = Tokens(access_token=access, id_token=None, refresh_token="R", expires_at=4600.0)
-    key = await manager.open_session(login="alice@example.com", tokens=tokens, received_at=1000.0,
-                                     device_key="us-east-1_dev")
-    assert key == f"authflow:{POOL}:{CLIENT}:session:uid-42" == manager.session_key("uid-42")
-    record = await manager.load(key)
-    assert record is not None
-    assert (record.login, record.username, record.device_key) == (
-        "alice@example.com", "uid-42", "us-east-1_dev")
-    assert record.tokens == tokens
-    assert events == [SessionEvent("saved", key)]
-    assert repr(store) == "MemoryStore(keys=1)"  # one atomic record, nothing else written
+    keys = [await manager.open_session(login="alice@example.com", tokens=tokens,
+                                       received_at=1000.0, device_key="us-east-1_dev")
+            for _ in range(2)]
+    assert keys[0] != keys[1]  # the second sign-in does not overwrite the first
+    for key in keys:
+        session_id = manager.keys.session_id_of(key)
+        assert session_id is not None and len(session_id) == 22
+        assert key == f"authflow:{POOL}:{CLIENT}:session:{session_id}"
+        record = await manager.load(key)
+        assert record is not None and record.session_id == session_id
+        assert (record.login, record.username, record.device_key) == (
+            "alice@example.com", "uid-42", "us-east-1_dev")
+        assert record.tokens == tokens
+    assert [(e.kind, e.key, e.username) for e in events] == [
+        ("signed_in", keys[0], "uid-42"), ("signed_in", keys[1], "uid-42")]
+    listed = await manager.sessions_of("uid-42")
+    assert {info.key for info in listed} == set(keys)
+    assert await manager.sessions_of("alice@example.com") == listed  # by login, too
+    # two session records, the user's index and the login pointer; nothing else
+    assert repr(store) == "MemoryStore(keys=4)"
 
 
 async def test_refresh_request_carries_secret_hash_over_the_username_and_the_device() -> None:
@@ -149,7 +161,7 @@ def test_public_operations_build_the_unsigned_requests() -> None:
 
 async def test_a_missing_session_is_one_typed_error_everywhere() -> None:
     manager, _ = _manager(Script())
-    key = manager.session_key("ghost")
+    key = manager.keys.session("A" * 22)
     for attempt in (manager.access_token(key), manager.refresh(key), manager.sign_out(key)):
         with pytest.raises(SessionNotFoundError) as info:
             await attempt
@@ -160,3 +172,101 @@ async def test_a_missing_session_is_one_typed_error_everywhere() -> None:
     # importable from where it used to live, and from the top
     assert manager_module.SessionNotFoundError is SessionNotFoundError
     assert authflow.SessionNotFoundError is SessionNotFoundError
+
+
+async def test_a_stored_session_expires_with_its_refresh_token() -> None:
+    now = [1_700_000_000.0]
+    store = MemoryStore(clock=lambda: now[0])
+    script = Script().on(
+        "InitiateAuth", auth_result("uid-t", iat=1_700_000_000, refresh="R1"),
+        auth_result("uid-t", iat=1_700_003_700, refresh=None, jti="r1", expires_in=3000),
+        auth_result("uid-t", iat=1_700_007_100, refresh="R2", jti="r2"))  # a rotated token
+    auth = scripted_client(script, store=store, clock=lambda: now[0],
+                           refresh_token_validity=7200)
+    flow = auth.sign_in("t", "pw", auth_flow="USER_PASSWORD_AUTH")
+    await flow.step()
+    key = flow.session_key
+    assert key is not None
+    now[0] += 3700
+    await auth.access_token(key)  # refreshed; the refresh token (and its expiry) unchanged
+    record = await auth.sessions.load(key)
+    assert record is not None and record.refresh_expires == 1_700_007_200
+    now[0] += 3400  # 7100 s in: a rotated refresh token starts its own validity
+    await auth.access_token(key)
+    record = await auth.sessions.load(key)
+    assert record is not None and record.tokens.refresh_token == "R2"
+    assert record.refresh_expires == 1_700_007_100 + 7200
+    now[0] += 7199
+    assert await store.get(key) is not None
+    now[0] += 1
+    with pytest.raises(SessionNotFoundError):
+        await auth.access_token(key)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("rotation_grace_seconds", -1), ("rotation_grace_seconds", 61),
+    ("rotation_grace_seconds", float("nan")), ("rotation_grace_seconds", "30"),
+    ("refresh_token_validity", 59), ("refresh_token_validity", float("inf")),
+    ("refresh_token_validity", True), ("refresh_token_validity", 10**12),
+    ("max_sessions_per_user", 0), ("max_sessions_per_user", 1.5),
+    ("max_sessions_per_user", False)])
+def test_session_settings_are_validated(name: str, value: Any) -> None:
+    with pytest.raises(authflow.ValidationError) as info:
+        CognitoConfig(user_pool_id=POOL, client_id=CLIENT, **{name: value})
+    assert info.value.field == name
+
+
+def test_the_refresh_lock_outlasts_the_transports_worst_case() -> None:
+    from authflow.sessions import refresh_lock_timeout
+    from authflow.transport import AiohttpTransport, RetryPolicy
+
+    config = CognitoConfig(user_pool_id=POOL, client_id=CLIENT, rotation_grace_seconds=60)
+    quick = AiohttpTransport("http://127.0.0.1:1", total_timeout=2.0,
+                             retry=RetryPolicy(max_attempts=2, max_total_time=None,
+                                               base_delay=1.0, jitter="none"))
+    # one request at most 2 x 2 s + a 1 s wait; a retry may start up to 60 s (the grace) later
+    assert refresh_lock_timeout(quick, config) == 60 + 5 + 2
+    assert refresh_lock_timeout(MockTransport(Script()), config) == 60 + 30 + 2  # defaults
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.none() | st.integers() | st.binary(max_size=4) | st.lists(st.text(max_size=2))
+       | st.text(max_size=200) | st.sampled_from(["", "\ud800", "x" * 129, "a:b", "{x}"]))
+def test_hostile_names_and_keys_are_typed(value: Any) -> None:
+    auth = scripted_client(Script())
+
+    async def run() -> None:
+        for call in (auth.sessions_of, auth.latest_session, auth.sign_out_all, auth.sign_out,
+                     auth.access_token):
+            try:
+                result = await call(value)
+            except (authflow.ValidationError, SessionNotFoundError):
+                continue
+            assert result in ([], None, 0), (call, result)
+
+    asyncio.run(run())
+
+
+async def test_global_must_be_a_flag() -> None:
+    auth = scripted_client(Script())
+    with pytest.raises(authflow.ValidationError) as info:
+        await auth.sign_out(auth.sessions.keys.session("A" * 22), global_="yes")  # type: ignore[arg-type]
+    assert info.value.field == "global_"
+
+
+async def test_forget_drops_one_session_unless_the_user_was_deleted() -> None:
+    manager, store = _manager(Script())
+    events: list[SessionEvent] = []
+    manager.on_event(events.append)
+    access = auth_result("uid-f")["AuthenticationResult"]["AccessToken"]
+    tokens = Tokens(access_token=access, id_token=None, refresh_token="R", expires_at=4600.0)
+    keys = [await manager.open_session(login="f", tokens=tokens, received_at=1000.0,
+                                       device_key=None) for _ in range(3)]
+    await manager.forget(keys[0])  # e.g. a CLI dropping a cached session
+    assert {s.key for s in await manager.sessions_of("uid-f")} == set(keys[1:])
+    assert events[-1].kind == "signed_out" and events[-1].reason == "forgotten"
+    await manager.forget(keys[1], reason="user_deleted")  # DeleteUser: every session goes
+    assert await manager.sessions_of("uid-f") == []
+    assert [await store.get(key) for key in keys] == [None, None, None]
+    assert {(e.key, e.reason) for e in events[-2:]} == {(keys[1], "user_deleted"),
+                                                         (keys[2], "user_deleted")}

@@ -79,8 +79,13 @@ def test_session_record_round_trip_and_identity() -> None:
     assert record.clock_skew == 10.0
     data = json.loads(json.dumps(record.to_json()))
     assert SessionRecord.from_json(data) == record
-    refreshed = record.with_tokens(Tokens(access_token="new", id_token=None, refresh_token=None,
-                                          expires_at=9999.0))
+    new = fake_jwt({"username": "uid-9", "iat": 5000, "exp": 8600})
+    refreshed = record.with_tokens(Tokens(access_token=new, id_token=None, refresh_token=None,
+                                          expires_at=9999.0), received_at=4990.0,
+                                   refresh_validity=100.0)
+    assert (refreshed.clock_skew, refreshed.issued_at, refreshed.access_expires) == (
+        10.0, 5000.0, 8600.0)
+    assert refreshed.refresh_expires == record.refresh_expires  # same refresh token
     assert refreshed.tokens.refresh_token == "refresh-secret"
     assert refreshed.tokens.id_token == "id.tok.en"
 

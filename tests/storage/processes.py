@@ -14,11 +14,13 @@ __all__ = ["ROOT", "child", "kill", "wait_line"]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def child(code: str) -> subprocess.Popen[str]:
-    """Run ``code`` (dedented) in a child Python process, stdout and stderr piped."""
+def child(code: str, *args: str) -> subprocess.Popen[str]:
+    """Run ``code`` (dedented) in a child Python process with ``args`` as ``sys.argv[1:]``,
+    stdin, stdout and stderr piped."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT,
+                            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 def wait_line(proc: subprocess.Popen[str], expected: str) -> None:
@@ -29,7 +31,11 @@ def wait_line(proc: subprocess.Popen[str], expected: str) -> None:
 
 
 def kill(proc: subprocess.Popen[str]) -> None:
-    """SIGKILL the child (our own, by its pid: no clean-up code runs in it) and reap it."""
+    """SIGKILL the child (our own, by its pid: no clean-up code runs in it), reap it and close
+    its pipes."""
     if proc.poll() is None:
         proc.send_signal(signal.SIGKILL)
     proc.wait()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
