@@ -12,6 +12,7 @@ from authflow.protocol.endpoints import (
     resolve_endpoint,
 )
 from authflow.protocol.errors import ValidationError
+from authflow.protocol.oauth import check_domain_url, domain_for_prefix
 
 __all__ = ["CognitoConfig"]
 
@@ -53,6 +54,13 @@ class CognitoConfig:
     ``fips``/``dualstack`` pick those regional endpoints (not with a custom ``endpoint``).
     ``use_token_rotation`` makes refreshes use GetTokensFromRefreshToken (required when the app
     client has refresh-token rotation enabled) instead of InitiateAuth REFRESH_TOKEN_AUTH.
+
+    The user pool's domain, for the managed login (``AuthClient.authorize``) and
+    machine-to-machine tokens (``AuthClient.client_credentials``): ``domain_prefix="my-app"``
+    (CreateUserPoolDomain's prefix; the URL is ``https://my-app.auth.{region}.amazoncognito.com``)
+    or ``domain="https://auth.example.com"`` (a custom domain, or ``emu.domain_url(pool_id)``),
+    not both. ``domain`` must be https (plain http only to a loopback host). The resolved base URL
+    is :attr:`domain_url` (``None`` without a domain).
     """
 
     user_pool_id: str = attrs.field(validator=_check_pool_id)
@@ -65,8 +73,12 @@ class CognitoConfig:
     use_token_rotation: bool = False
     fips: bool = False
     dualstack: bool = False
+    domain: str | None = None
+    domain_prefix: str | None = None
     #: The resolved URL requests go to (``endpoint`` if set, else the regional endpoint).
     endpoint_url: str = attrs.field(init=False)
+    #: The pool domain's base URL (``domain`` or the one ``domain_prefix`` names), or ``None``.
+    domain_url: str | None = attrs.field(init=False)
 
     @region.default
     def _region_default(self) -> str:
@@ -77,6 +89,16 @@ class CognitoConfig:
         return resolve_endpoint(
             self.region, fips=self.fips, dualstack=self.dualstack, endpoint_url=self.endpoint
         )
+
+    @domain_url.default
+    def _domain_url_default(self) -> str | None:
+        if self.domain is not None and self.domain_prefix is not None:
+            raise ValidationError("give domain or domain_prefix, not both", field="domain")
+        if self.domain_prefix is not None:
+            return domain_for_prefix(self.domain_prefix, self.region)
+        if self.domain is not None:
+            return check_domain_url(self.domain)
+        return None
 
     @property
     def pool_name(self) -> str:

@@ -7,6 +7,9 @@
   (:mod:`~authflow.flows.engine_answers`), remembered devices (:mod:`~authflow.flows.devices`)
   and snapshots (:mod:`~authflow.flows.snapshot`);
 * :mod:`~authflow.flows.simple` - :class:`SignUpFlow` and :class:`ForgotPasswordFlow`;
+* :mod:`~authflow.flows.oauth` - :class:`AuthorizationCodeFlow` (the managed login: OAuth 2.0
+  code flow with PKCE), with its request and snapshot (:mod:`~authflow.flows.oauth_request`)
+  and the checks of its tokens (:mod:`~authflow.flows.oauth_tokens`);
 * :mod:`~authflow.flows.step` - the :class:`Step` every ``step()`` returns;
 * :mod:`~authflow.flows.base` - what every flow shares.
 """
@@ -19,6 +22,8 @@ from authflow.flows.challenges import (
     Challenge,
     ChallengeKind,
 )
+from authflow.flows.oauth import AuthorizationCodeFlow
+from authflow.flows.oauth_request import AuthorizationCodeSnapshot, AuthorizationRequest
 from authflow.flows.options import PREFERRED_CHALLENGES, SIGN_IN_AUTH_FLOWS, SignInOptions
 from authflow.flows.signin import SignInFlow
 from authflow.flows.simple import ForgotPasswordFlow, SignUpFlow
@@ -27,7 +32,12 @@ from authflow.flows.step import CodeDelivery, Step
 from authflow.protocol.errors import ChallengeExpiredError
 
 #: Every flow class, for linting and diagram export.
-ALL_FLOWS: tuple[type[Flow], ...] = (SignInFlow, SignUpFlow, ForgotPasswordFlow)
+ALL_FLOWS: tuple[type[Flow], ...] = (
+    SignInFlow,
+    SignUpFlow,
+    ForgotPasswordFlow,
+    AuthorizationCodeFlow,
+)
 
 __all__ = [
     "ALL_FLOWS",
@@ -37,6 +47,9 @@ __all__ = [
     "PREFERRED_CHALLENGES",
     "SIGN_IN_AUTH_FLOWS",
     "SNAPSHOT_VERSION",
+    "AuthorizationCodeFlow",
+    "AuthorizationCodeSnapshot",
+    "AuthorizationRequest",
     "Challenge",
     "ChallengeExpiredError",
     "ChallengeKind",

@@ -16,12 +16,13 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
 from authflow.config import CognitoConfig
 from authflow.protocol.errors import (
+    InvalidGrantError,
     InvalidParameterError,
     InvalidStateError,
     NotAuthorizedError,
@@ -33,6 +34,7 @@ from authflow.protocol.errors import (
     UserNotConfirmedError,
     UserNotFoundError,
 )
+from authflow.protocol.oauth import TokenResponse
 from authflow.protocol.operations import (
     GetTokensFromRefreshTokenRequest,
     GlobalSignOutRequest,
@@ -40,10 +42,13 @@ from authflow.protocol.operations import (
 )
 from authflow.protocol.secret_hash import secret_hash
 from authflow.protocol.shapes import AuthenticationResult
-from authflow.sessions.record import SessionRecord, Tokens
+from authflow.sessions.record import RefreshRoute, SessionRecord, Tokens
 from authflow.sessions.signin_operations import PUBLIC, SignInOperations
 from authflow.storage.base import Store
 from authflow.transport.base import Transport, call
+
+if TYPE_CHECKING:
+    from authflow.transport.oauth import OAuthTransport
 
 __all__ = [
     "DEFINITIVE_REFRESH_ERRORS",
@@ -62,6 +67,7 @@ DEFINITIVE_REFRESH_ERRORS: tuple[type[ServiceError], ...] = (
     UserNotFoundError,
     PasswordResetRequiredError,
     UserNotConfirmedError,
+    InvalidGrantError,  # the domain's /oauth2/token: the refresh token is revoked or expired
 )
 
 EventKind = Literal["saved", "refreshed", "refresh_failed", "signed_out"]
@@ -109,8 +115,12 @@ class SessionManager:
         *,
         clock: Callable[[], float] = time.time,
         operations: SignInOperations = PUBLIC,
+        oauth: OAuthTransport | None = None,
     ) -> None:
         self._config = config
+        #: The pool domain's token endpoint, for sessions that refresh there (``refresh_with``
+        #: ``"oauth"``: those the managed login opened).
+        self.oauth = oauth
         #: The operations refreshes are sent with; sign-in flows on this manager use the same.
         self.operations = operations
         self._transport = transport
@@ -155,7 +165,13 @@ class SessionManager:
         return None if data is None else SessionRecord.from_json(data)
 
     async def open_session(
-        self, *, login: str, tokens: Tokens, received_at: float, device_key: str | None
+        self,
+        *,
+        login: str,
+        tokens: Tokens,
+        received_at: float,
+        device_key: str | None,
+        refresh_with: RefreshRoute = "api",
     ) -> str:
         """Store the session a sign-in as ``login`` just opened; return its key."""
         cfg = self._config
@@ -166,6 +182,7 @@ class SessionManager:
             tokens=tokens,
             received_at=received_at,
             device_key=device_key,
+            refresh_with=refresh_with,
         )
         key = self.session_key(record.username)
         await self.save(key, record)
@@ -239,6 +256,8 @@ class SessionManager:
         self, record: SessionRecord, refresh_token: str
     ) -> AuthenticationResult:
         self.refresh_count += 1
+        if record.refresh_with == "oauth":
+            return await self._oauth_refresh(refresh_token)
         if self._config.use_token_rotation or self._rotation_detected:
             return await self._get_tokens(record, refresh_token)
         try:
@@ -250,6 +269,21 @@ class SessionManager:
             self._rotation_detected = True
             log.info("the app client rotates refresh tokens; using GetTokensFromRefreshToken")
             return result
+
+    async def _oauth_refresh(self, refresh_token: str) -> AuthenticationResult:
+        if self.oauth is None:
+            raise InvalidStateError(
+                "this session refreshes through the pool domain: configure domain or "
+                "domain_prefix",
+                state="Authenticated",
+            )
+        cfg = self._config
+        body = await self.oauth.token(
+            {"grant_type": "refresh_token", "refresh_token": refresh_token},
+            client_id=cfg.client_id,
+            client_secret=cfg.client_secret,
+        )
+        return TokenResponse.from_wire(body).authentication_result()
 
     async def _get_tokens(self, record: SessionRecord, refresh_token: str) -> AuthenticationResult:
         cfg = self._config

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
 from authflow.protocol.errors import ProtocolViolationError
 from authflow.protocol.jwt import jwt_claims
 
-__all__ = ["SESSION_SCHEMA_VERSION", "DeviceRecord", "SessionRecord", "Tokens"]
+__all__ = ["SESSION_SCHEMA_VERSION", "DeviceRecord", "RefreshRoute", "SessionRecord", "Tokens"]
 
 SESSION_SCHEMA_VERSION = 1
+
+#: How a session's refresh token is redeemed: ``"api"`` (InitiateAuth REFRESH_TOKEN_AUTH or
+#: GetTokensFromRefreshToken) or ``"oauth"`` (the pool domain's ``/oauth2/token``, for sessions
+#: the managed login opened).
+RefreshRoute = Literal["api", "oauth"]
+_REFRESH_ROUTES: tuple[RefreshRoute, ...] = ("api", "oauth")
 
 
 @attrs.frozen
@@ -77,7 +83,9 @@ class SessionRecord:
 
     ``username`` is the internal username (``username`` claim, = USER_ID_FOR_SRP), which SECRET_HASH
     for refreshes must use; ``login`` is what the user typed. ``clock_skew`` is server minus local
-    time, estimated from the access token's ``iat`` at receipt.
+    time, estimated from the access token's ``iat`` at receipt. ``refresh_with`` says how the
+    refresh token is redeemed (:data:`RefreshRoute`; written to JSON only when not ``"api"``, so
+    older records and readers are unchanged).
     """
 
     user_pool_id: str
@@ -89,6 +97,7 @@ class SessionRecord:
     clock_skew: float = 0.0
     device_key: str | None = None
     version: int = SESSION_SCHEMA_VERSION
+    refresh_with: RefreshRoute = "api"
 
     @classmethod
     def from_tokens(
@@ -100,6 +109,7 @@ class SessionRecord:
         tokens: Tokens,
         received_at: float,
         device_key: str | None = None,
+        refresh_with: RefreshRoute = "api",
     ) -> SessionRecord:
         """Build a record from freshly received tokens, reading identity from the access token."""
         claims = jwt_claims(tokens.access_token)
@@ -116,6 +126,7 @@ class SessionRecord:
             tokens=tokens,
             clock_skew=skew,
             device_key=device_key,
+            refresh_with=refresh_with,
         )
 
     def with_tokens(self, tokens: Tokens) -> SessionRecord:
@@ -128,7 +139,7 @@ class SessionRecord:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-safe form; contains tokens, so store it only in a store you trust."""
-        return {
+        data: dict[str, Any] = {
             "version": self.version,
             "user_pool_id": self.user_pool_id,
             "client_id": self.client_id,
@@ -145,6 +156,9 @@ class SessionRecord:
                 "token_type": self.tokens.token_type,
             },
         }
+        if self.refresh_with != "api":
+            data["refresh_with"] = self.refresh_with
+        return data
 
     @classmethod
     def from_json(cls, data: object) -> SessionRecord:
@@ -166,6 +180,11 @@ class SessionRecord:
                 expires_at=float(tok["expires_at"]),
                 token_type=str(tok.get("token_type") or "Bearer"),
             )
+            refresh_with = data.get("refresh_with", "api")
+            if refresh_with not in _REFRESH_ROUTES:
+                raise ProtocolViolationError(
+                    "refresh_with must be 'api' or 'oauth'", field="refresh_with"
+                )
             return cls(
                 user_pool_id=_str(data, "user_pool_id"),
                 client_id=_str(data, "client_id"),
@@ -175,6 +194,7 @@ class SessionRecord:
                 tokens=tokens,
                 clock_skew=float(data.get("clock_skew") or 0.0),
                 device_key=data.get("device_key"),
+                refresh_with=refresh_with,
             )
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, ProtocolViolationError):

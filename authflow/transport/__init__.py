@@ -1,7 +1,8 @@
 """Transports: how a Cognito operation gets to the service and back.
 
 ``Transport`` is the protocol (``send(operation, payload) -> dict`` and ``close()``); ``call``
-sends a typed request; ``AiohttpTransport`` is the real one, ``MockTransport`` the test double.
+sends a typed request; ``AiohttpTransport`` is the real one, ``MockTransport`` the test double;
+``OAuthTransport`` posts forms to a user pool domain's ``/oauth2/*`` endpoints.
 """
 
 from authflow.transport.aiohttp import MAX_RESPONSE_BYTES, AiohttpTransport
@@ -16,6 +17,7 @@ from authflow.transport.base import (
     secrets_of,
 )
 from authflow.transport.mock import Handler, MockTransport
+from authflow.transport.oauth import OAuthTransport
 
 __all__ = [
     "IDEMPOTENT_OPERATIONS",
@@ -23,6 +25,7 @@ __all__ = [
     "AiohttpTransport",
     "Handler",
     "MockTransport",
+    "OAuthTransport",
     "ResponseType",
     "RetryPolicy",
     "Transport",
