@@ -4,8 +4,6 @@ client with a resource server."""
 
 from __future__ import annotations
 
-import collections
-import urllib.parse
 from typing import Any
 
 from emulator.oauth_support import (
@@ -19,6 +17,7 @@ from emulator.oauth_support import (
     new_session,
     oauth_app,
 )
+from token_requests import count_token_requests
 
 from authflow import AuthClient, CognitoConfig
 from authflow.emulator import Emulator, ManualClock
@@ -118,18 +117,3 @@ async def browser_callback(
     assert isinstance(location, str), location
     return location
 
-
-def count_token_requests(emu: Emulator) -> collections.Counter[str]:
-    """Count the requests the emulator's ``/oauth2/token`` receives, by ``grant_type`` (its
-    endpoint object is looked up per request, so wrapping its method sees every one)."""
-    counts: collections.Counter[str] = collections.Counter()
-    endpoints = emu.core.oauth
-    original = endpoints.token
-
-    def token(request: Any) -> Any:
-        form = urllib.parse.parse_qs(request.body.decode("utf-8", "replace"))
-        counts[form.get("grant_type", ["?"])[0]] += 1
-        return original(request)
-
-    endpoints.token = token  # type: ignore[method-assign]
-    return counts

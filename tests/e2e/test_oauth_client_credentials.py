@@ -8,15 +8,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
 from redis_servers import REQUIRE_ENV, RedisServer, missing_reason
+from token_requests import storm_in_processes
 
 from authflow.emulator import Emulator, ManualClock
 from authflow.integrations.aiohttp_client import ClientCredentialsAuth
@@ -27,7 +26,6 @@ from authflow.storage.encrypted import EncryptedStore
 
 from .managed_login import count_token_requests, m2m_app, oauth_client, web_app
 
-ROOT = Path(__file__).resolve().parents[2]
 READ = ["orders/read"]
 
 
@@ -209,62 +207,6 @@ def test_machine_tokens_need_a_secret_client(emu: Emulator, clock: ManualClock) 
 
 
 # -- several OS processes sharing a store ----------------------------------------------------
-
-CHILD = """
-import asyncio, json, sys
-from authflow import AuthClient, CognitoConfig
-from authflow.storage import FileStore, RedisStore
-
-async def main() -> None:
-    spec = json.loads(sys.argv[1])
-    config = CognitoConfig(**spec["config"])
-    store = FileStore(spec["directory"]) if spec["store"] == "file" else RedisStore.from_url(spec["url"])
-    async with AuthClient(config, store=store) as auth:
-        m2m = auth.client_credentials(spec["scopes"])
-        print("ready", flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-        tokens = await asyncio.gather(*(m2m.access_token() for _ in range(spec["callers"])))
-        print(json.dumps({"tokens": sorted(set(tokens)), "requests": m2m.requests}), flush=True)
-    await store.close()
-
-asyncio.run(main())
-"""
-
-
-async def storm_in_processes(spec: dict[str, Any], processes: int = 4) -> list[dict[str, Any]]:
-    """Run ``processes`` children that each ask ``spec["callers"]`` times at once, released
-    together once all are ready; their reports."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    children = [
-        await asyncio.create_subprocess_exec(
-            sys.executable, "-c", CHILD, json.dumps(spec), cwd=ROOT, env=env,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        for _ in range(processes)
-    ]
-    try:
-        for child in children:
-            assert child.stdout is not None
-            line = await asyncio.wait_for(child.stdout.readline(), 60)
-            if line.strip() != b"ready":
-                _, err = await child.communicate()
-                raise AssertionError(err.decode()[-2000:])
-        for child in children:
-            assert child.stdin is not None
-            child.stdin.write(b"go\n")
-            await child.stdin.drain()
-        reports = []
-        for child in children:
-            out, err = await asyncio.wait_for(child.communicate(), 120)
-            assert child.returncode == 0, err.decode()[-2000:]
-            reports.append(json.loads(out.decode().strip().splitlines()[-1]))
-        return reports
-    finally:
-        for child in children:
-            if child.returncode is None:
-                child.kill()  # our own child, by its handle
-                await child.wait()
 
 
 @pytest.mark.slow
