@@ -20,7 +20,7 @@ request values in its message.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 __all__ = [
     "DEVICE_NOT_FOUND_MESSAGE",
@@ -699,24 +699,8 @@ class OAuthError(ServiceError):
     #: The RFC 6749 ``error`` code this class stands for (``""`` on the base class).
     oauth_code: ClassVar[str] = ""
 
-    def __init__(
-        self,
-        message: str = "",
-        *,
-        code: str | None = None,
-        status: int | None = None,
-        request_id: str | None = None,
-        operation: str | None = None,
-        reason_code: str | None = None,
-    ):
-        super().__init__(
-            message,
-            code=code or self.oauth_code or None,
-            status=status,
-            request_id=request_id,
-            operation=operation,
-            reason_code=reason_code,
-        )
+    def __init__(self, message: str = "", *, code: str | None = None, **details: Any):
+        super().__init__(message, code=code or self.oauth_code or None, **details)
 
 
 class InvalidRequestError(OAuthError, ValueError):

@@ -1,6 +1,6 @@
 """Helpers for the engine's OAuth tests: an AuthClient on an emulated pool domain, a browserless
-walk through the managed login (the emulator tests' LoginDriver), and a machine-to-machine app
-client with a resource server."""
+walk through the managed login (the emulator tests' LoginDriver), flows waiting for or past
+their callback, and (from the emulator tests) a machine-to-machine app client."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from emulator.oauth_support import (
     OAuthApp,
     Page,
     add_user,
+    m2m_app,
     new_session,
     oauth_app,
 )
@@ -21,6 +22,7 @@ from token_requests import count_token_requests
 
 from authflow import AuthClient, CognitoConfig
 from authflow.emulator import Emulator, ManualClock
+from authflow.flows import AuthorizationCodeFlow
 from authflow.storage import MemoryStore
 from authflow.storage.base import Store
 
@@ -32,6 +34,7 @@ __all__ = [
     "OAuthApp",
     "Page",
     "add_user",
+    "awaiting_callback",
     "browser_callback",
     "m2m_app",
     "new_session",
@@ -39,6 +42,7 @@ __all__ = [
     "count_token_requests",
     "oauth_client",
     "oauth_config",
+    "signed_in",
     "web_app",
 ]
 
@@ -51,34 +55,6 @@ def web_app(emu: Emulator, **settings: Any) -> OAuthApp:
     app = oauth_app(emu, **settings)
     add_user(emu, app)
     return app
-
-
-def m2m_app(emu: Emulator, prefix: str = "m2m-domain") -> OAuthApp:
-    """A pool with a domain, a resource server ``orders`` (scopes read, write) and a
-    client-credentials app client with a secret."""
-    pool = emu.create_user_pool("m2m")
-    emu.create_user_pool_domain(pool.id, prefix)
-    emu.handle(
-        "CreateResourceServer",
-        {
-            "UserPoolId": pool.id,
-            "Identifier": "orders",
-            "Name": "Orders",
-            "Scopes": [
-                {"ScopeName": "read", "ScopeDescription": "Read"},
-                {"ScopeName": "write", "ScopeDescription": "Write"},
-            ],
-        },
-    )
-    return oauth_app(
-        emu,
-        pool_id=pool.id,
-        secret=True,
-        flows=("client_credentials",),
-        scopes=("orders/read", "orders/write"),
-        callback_urls=[],
-        logout_urls=[],
-    )
 
 
 def oauth_config(emu: Emulator, app: OAuthApp, **overrides: Any) -> CognitoConfig:
@@ -117,3 +93,23 @@ async def browser_callback(
     assert isinstance(location, str), location
     return location
 
+
+
+async def awaiting_callback(
+    emu: Emulator, auth: AuthClient, redirect_uri: str = CALLBACK,
+    scopes: tuple[str, ...] = USER_SCOPES,
+) -> tuple[AuthorizationCodeFlow, str]:
+    """A flow whose browser has signed ``alice`` in: the flow, still ChallengePending, and the
+    callback URL the browser was sent to."""
+    flow = auth.authorize(redirect_uri, scopes=scopes)
+    step = await flow.step()
+    assert step.url is not None
+    return flow, await browser_callback(emu, step.url)
+
+
+async def signed_in(emu: Emulator, auth: AuthClient) -> AuthorizationCodeFlow:
+    """A flow that signed ``alice`` in through the managed login (Authenticated)."""
+    flow, callback = await awaiting_callback(emu, auth)
+    await flow.step(callback)
+    assert flow.state == "Authenticated" and flow.session_key is not None
+    return flow

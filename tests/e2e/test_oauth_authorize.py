@@ -24,6 +24,7 @@ from .managed_login import (
     browser_callback,
     count_token_requests,
     oauth_client,
+    signed_in,
     web_app,
 )
 
@@ -83,9 +84,7 @@ async def test_refresh_goes_through_the_token_endpoint(emu: Emulator, clock: Man
     app = web_app(emu)
     tokens = count_token_requests(emu)
     async with oauth_client(emu, app, clock) as auth:
-        flow = auth.authorize(CALLBACK, scopes=USER_SCOPES)
-        step = await flow.step()
-        await flow.step(await browser_callback(emu, step.url or ""))
+        flow = await signed_in(emu, auth)
         key = flow.session_key
         assert key is not None and flow.tokens is not None
         first = flow.tokens.access_token
@@ -102,9 +101,7 @@ async def test_refresh_goes_through_the_token_endpoint(emu: Emulator, clock: Man
 async def test_sign_out_revokes_and_gives_the_logout_url(emu: Emulator, clock: ManualClock) -> None:
     app = web_app(emu)
     async with oauth_client(emu, app, clock) as auth:
-        flow = auth.authorize(CALLBACK, scopes=USER_SCOPES)
-        step = await flow.step()
-        await flow.step(await browser_callback(emu, step.url or ""))
+        flow = await signed_in(emu, auth)
         key = flow.session_key
         assert key is not None and flow.tokens is not None
         access = flow.tokens.access_token
@@ -127,9 +124,7 @@ async def test_sign_out_without_logout_uri_sends_the_browser_back_to_login(
 ) -> None:
     app = web_app(emu)
     async with oauth_client(emu, app, clock) as auth:
-        flow = auth.authorize(CALLBACK, scopes=USER_SCOPES)
-        step = await flow.step()
-        await flow.step(await browser_callback(emu, step.url or ""))
+        flow = await signed_in(emu, auth)
         url = await flow.sign_out()
         assert _query(url) == {
             "client_id": app.client_id, "response_type": "code", "redirect_uri": CALLBACK,

@@ -28,6 +28,7 @@ from .managed_login import (
     CALLBACK,
     USER_SCOPES,
     LoginDriver,
+    awaiting_callback,
     browser_callback,
     count_token_requests,
     new_session,
@@ -69,8 +70,7 @@ async def test_wrong_or_missing_state_keeps_the_real_sign_in(
 ) -> None:
     app = web_app(emu)
     async with oauth_client(emu, app, clock) as auth:
-        flow = await _pending(auth)
-        callback = await browser_callback(emu, flow.authorization_url or "")
+        flow, callback = await awaiting_callback(emu, auth)
         code = _code_of(callback)
         forged = [
             f"{CALLBACK}?code={code}&state=not-the-state",
@@ -136,9 +136,8 @@ async def test_error_callback_is_sanitised(emu: Emulator, clock: ManualClock) ->
 async def test_code_reused_is_refused(emu: Emulator, clock: ManualClock) -> None:
     app = web_app(emu)
     async with oauth_client(emu, app, clock) as auth:
-        flow = await _pending(auth)
+        flow, callback = await awaiting_callback(emu, auth)
         record = flow.snapshot()
-        callback = await browser_callback(emu, flow.authorization_url or "")
         await flow.step(callback)
         twin = await auth.resume(record)
         with pytest.raises(InvalidGrantError) as caught:
@@ -151,8 +150,7 @@ async def test_code_reused_is_refused(emu: Emulator, clock: ManualClock) -> None
 async def test_expired_code_is_refused(emu: Emulator, clock: ManualClock) -> None:
     app = web_app(emu)
     async with oauth_client(emu, app, clock) as auth:
-        flow = await _pending(auth)
-        callback = await browser_callback(emu, flow.authorization_url or "")
+        flow, callback = await awaiting_callback(emu, auth)
         clock.advance(301)  # codes live 5 minutes
         with pytest.raises(InvalidGrantError):
             await flow.step(callback)
@@ -262,8 +260,7 @@ async def test_a_lost_answer_keeps_the_callback_until_the_code_is_known_spent(
     app = web_app(emu)
     tokens = count_token_requests(emu)
     async with oauth_client(emu, app, clock) as auth:
-        flow = await _pending(auth)
-        callback = await browser_callback(emu, flow.authorization_url or "")
+        flow, callback = await awaiting_callback(emu, auth)
         emu.faults.add("internal_error", operation="oauth2/token", times=1)
         with pytest.raises(Exception) as caught:
             await flow.step(callback)
@@ -284,8 +281,7 @@ async def test_a_fault_before_the_endpoint_is_retried_with_the_same_callback(
 ) -> None:
     app = web_app(emu)
     async with oauth_client(emu, app, clock) as auth:
-        flow = await _pending(auth)
-        callback = await browser_callback(emu, flow.authorization_url or "")
+        flow, callback = await awaiting_callback(emu, auth)
         emu.faults.add("throttle", operation="oauth2/token", times=1)
         step = await flow.step(callback)  # a 429 is resent: it was not processed
         assert step.state == "Authenticated"
