@@ -31,13 +31,15 @@ Guarantees:
   checked again rather than the code redeemed twice.
 * The tokens are verified (:mod:`authflow.flows.oauth_tokens`: signature, issuer, audience,
   ``nonce``, ``at_hash``) before the session is stored, in the client's store like any other,
-  marked to refresh through ``/oauth2/token``.
+  marked to refresh through ``/oauth2/token``. Tokens that fail a check are never stored, and
+  their refresh token is revoked (best effort).
 * ``snapshot()`` / ``AuthClient.resume()`` carry a pending request to another process.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -69,6 +71,8 @@ from authflow.sessions.record import Tokens
 from authflow.transport.oauth import OAuthTransport
 
 __all__ = ["AuthorizationCodeFlow"]
+
+log = logging.getLogger("authflow.flows.oauth")
 
 #: What ``step()`` expects while ChallengePending.
 _EXPECTS = ("callback_url",)
@@ -309,9 +313,24 @@ class AuthorizationCodeFlow(Flow):
         except AuthflowError as exc:
             if exc.retryable:
                 raise  # still ChallengePending: the same callback can be handled again
-            self._request = self._redeemed = None
+            refused, self._request, self._redeemed = self._redeemed, None, None
             await self._fire("rejected")
+            if refused is not None:
+                await self._revoke_refused(refused[0])
             raise
+
+    async def _revoke_refused(self, response: TokenResponse) -> None:
+        """Tokens that failed their checks (an injected code, a forged ID token) are not kept:
+        their refresh token is revoked, best effort, so nobody can use the session."""
+        if response.refresh_token is None:
+            return
+        cfg = self._config
+        try:
+            await self._oauth.revoke(
+                response.refresh_token, client_id=cfg.client_id, client_secret=cfg.client_secret
+            )
+        except AuthflowError as exc:
+            log.info("could not revoke refused tokens (%s)", type(exc).__name__)
 
     async def _redeem_code(self, event: Any) -> None:
         request = self._request

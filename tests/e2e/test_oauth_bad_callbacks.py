@@ -202,12 +202,28 @@ async def test_id_token_for_another_nonce_is_refused(emu: Emulator, clock: Manua
     app = web_app(emu)
     async with oauth_client(emu, app, clock) as auth:
         flow = await _pending(auth)
+        revoked: list[str] = []
+        assert auth.oauth is not None
+        revoke = auth.oauth.revoke
+
+        async def watch(token: str, **kwargs: Any) -> None:
+            revoked.append(token)
+            await revoke(token, **kwargs)
+
+        auth.oauth.revoke = watch  # type: ignore[method-assign]
         url = _with(flow.authorization_url or "", nonce="a-nonce-of-another-sign-in")
         with pytest.raises(NonceMismatchError):
             await flow.step(await browser_callback(emu, url))
         assert flow.state == "Unauthenticated" and await auth.store.get(
             auth.sessions.session_key("alice")
         ) is None
+        # the refused tokens' refresh token was revoked: it no longer refreshes
+        assert len(revoked) == 1
+        with pytest.raises(InvalidGrantError):
+            await auth.oauth.token(
+                {"grant_type": "refresh_token", "refresh_token": revoked[0]},
+                client_id=app.client_id,
+            )
 
 
 @pytest.mark.parametrize(
