@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import importlib.util
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any, Unpack
+from typing import Any, Unpack, overload
 
 import attrs
 
 from authflow.account import Account
 from authflow.config import CognitoConfig
+from authflow.flows.oauth import AuthorizationCodeFlow
+from authflow.flows.oauth_request import AuthorizationCodeSnapshot
+from authflow.flows.oauth_tokens import CodeGrantChecks
 from authflow.flows.options import SignInOptions, SignInOptionsArgs
 from authflow.flows.signin import SignInFlow
 from authflow.flows.simple import ForgotPasswordFlow, SignUpFlow
 from authflow.flows.snapshot import SignInSnapshot
-from authflow.protocol.errors import ValidationError
+from authflow.protocol.errors import InvalidStateError, ValidationError
+from authflow.protocol.oauth import check_scopes
+from authflow.sessions.client_credentials import ClientCredentials
 from authflow.sessions.events import EventListener, EventStream
 from authflow.sessions.index import SessionInfo
 from authflow.sessions.manager import SessionManager
@@ -24,6 +30,7 @@ from authflow.storage.base import Store
 from authflow.storage.errors import CorruptRecordError
 from authflow.storage.memory import MemoryStore
 from authflow.transport.base import Transport
+from authflow.transport.oauth import OAuthTransport
 from authflow.transport.sigv4 import CredentialsSource, SigV4Signer
 
 __all__ = ["AuthClient"]
@@ -45,6 +52,10 @@ class AuthClient:
     :mod:`authflow.transport.sigv4`) makes the client's transport sign the IAM-authorized
     operations, which enables :meth:`admin_sign_in`. A transport of your own signs them when it
     has a ``signer`` (``AiohttpTransport(endpoint, signer=SigV4Signer(credentials, region))``).
+
+    With the pool's domain in the config, :attr:`oauth` is the
+    :class:`~authflow.transport.OAuthTransport` to its ``/oauth2/*`` endpoints (owned and closed
+    by the client), used by :meth:`authorize` and :meth:`client_credentials`.
     """
 
     def __init__(
@@ -77,9 +88,19 @@ class AuthClient:
         self._clock = clock
         # admin sign-ins need a transport that signs them
         admin = ADMIN if getattr(transport, "signer", None) is not None else None
-        self.sessions = SessionManager(
-            config, self.transport, self.store, clock=clock, admin_operations=admin
+        self.oauth: OAuthTransport | None = (
+            OAuthTransport(config.domain_url) if config.domain_url is not None else None
         )
+        self.sessions = SessionManager(
+            config,
+            self.transport,
+            self.store,
+            clock=clock,
+            admin_operations=admin,
+            oauth=self.oauth,
+        )
+        self._code_grant_checks: CodeGrantChecks | None = None
+        self._machine_tokens: dict[tuple[str, ...], ClientCredentials] = {}
 
     def __repr__(self) -> str:
         return f"AuthClient(pool={self.config.user_pool_id!r}, client={self.config.client_id!r})"
@@ -96,9 +117,14 @@ class AuthClient:
         await self.close()
 
     async def close(self) -> None:
-        """Close the transport if this client created it."""
+        """Close the transport if this client created it, and the OAuth transport and the
+        token verifier it made."""
         if self._owns_transport:
             await self.transport.close()
+        if self.oauth is not None:
+            await self.oauth.close()
+        if self._code_grant_checks is not None:
+            await self._code_grant_checks.close()
 
     # -- flows ----------------------------------------------------------------------------------
 
@@ -195,15 +221,106 @@ class AuthClient:
             client_metadata=client_metadata,
         )
 
-    async def resume(self, record: Mapping[str, Any] | SignInSnapshot | str) -> SignInFlow:
-        """Rebuild a sign-in flow in this or another process: from ``flow.snapshot()`` output, or
-        from the key ``await flow.save()`` returned (the flow then keeps that key up to date).
+    def _code_grant(self, purpose: str) -> tuple[OAuthTransport, CodeGrantChecks]:
+        oauth = self._domain(purpose)
+        if self._code_grant_checks is None:
+            if importlib.util.find_spec("jwt") is None:
+                raise InvalidStateError(
+                    f"{purpose} verifies ID tokens and needs the 'verify' extra (PyJWT): "
+                    "pip install 'authflow[verify]'",
+                    state="missing extra",
+                )
+            self._code_grant_checks = CodeGrantChecks(self.config, clock=self._clock)
+        return oauth, self._code_grant_checks
+
+    def _domain(self, purpose: str) -> OAuthTransport:
+        if self.oauth is None:
+            raise ValidationError(
+                f"{purpose} needs the pool's domain: "
+                "CognitoConfig(domain=...) or CognitoConfig(domain_prefix=...)",
+                field="domain",
+            )
+        return self.oauth
+
+    def authorize(
+        self,
+        redirect_uri: str,
+        *,
+        scopes: Iterable[str] = ("openid",),
+        identity_provider: str | None = None,
+    ) -> AuthorizationCodeFlow:
+        """A new :class:`~authflow.flows.AuthorizationCodeFlow`: sign-in through the managed
+        login page (OAuth 2.0 code flow with PKCE S256, ``state`` and ``nonce``). Nothing is
+        sent until ``step()``, which gives the URL to send the browser to.
+
+        ``redirect_uri`` must be one of the app client's callback URLs (it is checked locally
+        for what can never be one: not absolute, a fragment, plain http to a host other than
+        localhost, ``javascript:`` ...). ``scopes`` default to ``openid``; add
+        ``aws.cognito.signin.user.admin`` for :meth:`account`'s operations. ``identity_provider``
+        skips the login page for that provider (``COGNITO``: the pool itself). Needs the
+        ``verify`` extra (the ID token is verified).
+        """
+        oauth, checks = self._code_grant("authorize()")
+        return AuthorizationCodeFlow(
+            config=self.config,
+            oauth=oauth,
+            sessions=self.sessions,
+            checks=checks,
+            redirect_uri=redirect_uri,
+            scopes=scopes,
+            identity_provider=identity_provider,
+            clock=self._clock,
+        )
+
+    def client_credentials(self, scopes: Iterable[str] | None = None) -> ClientCredentials:
+        """The :class:`~authflow.sessions.ClientCredentials` token source of this app client
+        for ``scopes`` (custom ``resource-server/scope`` names; ``None``: all the client's):
+        ``await m2m.access_token()``. One source per scope set and client, its token cached in
+        :attr:`store` and fetched once per expiry by all processes sharing the store. Needs the
+        client secret and the pool's domain."""
+        oauth = self._domain("client_credentials()")
+        key = () if scopes is None else tuple(sorted(check_scopes(scopes)))
+        source = self._machine_tokens.get(key)
+        if source is None:
+            source = ClientCredentials(
+                self.config, oauth, self.store, scopes=key, clock=self._clock
+            )
+            self._machine_tokens[key] = source
+        return source
+
+    @overload
+    async def resume(self, record: SignInSnapshot | str) -> SignInFlow: ...
+
+    @overload
+    async def resume(self, record: AuthorizationCodeSnapshot) -> AuthorizationCodeFlow: ...
+
+    @overload
+    async def resume(self, record: Mapping[str, Any]) -> SignInFlow | AuthorizationCodeFlow: ...
+
+    async def resume(
+        self, record: Mapping[str, Any] | SignInSnapshot | AuthorizationCodeSnapshot | str
+    ) -> SignInFlow | AuthorizationCodeFlow:
+        """Rebuild a flow in this or another process: from ``flow.snapshot()`` output (a
+        sign-in, or an authorization-code flow: ``kind: authorization_code``), or from the key
+        ``await flow.save()`` returned (the sign-in then keeps that key up to date).
 
         Version-1 snapshots (written before :class:`SignInSnapshot`) are read too; anything else
         is a :class:`ValidationError` naming the member at fault. A key that is not a pending
         sign-in key of this app client is a ValidationError (``field="key"``); a pending sign-in
         that finished, was cancelled or expired is a SessionNotFoundError. An Authenticated
         snapshot resumes only the session it belongs to (see :mod:`authflow.flows.snapshot`)."""
+        if not isinstance(record, str) and AuthorizationCodeSnapshot.is_one(record):
+            assert not isinstance(record, SignInSnapshot)
+            oauth, checks = self._code_grant("resume()")
+            return await AuthorizationCodeFlow.from_snapshot(
+                record,
+                config=self.config,
+                oauth=oauth,
+                sessions=self.sessions,
+                checks=checks,
+                clock=self._clock,
+            )
+        assert not isinstance(record, AuthorizationCodeSnapshot)
         key = None
         if isinstance(record, str):
             key = record

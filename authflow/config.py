@@ -15,6 +15,7 @@ from authflow.protocol.endpoints import (
     resolve_endpoint,
 )
 from authflow.protocol.errors import ValidationError
+from authflow.protocol.oauth import check_domain_url, domain_for_prefix
 
 __all__ = ["CognitoConfig"]
 
@@ -93,6 +94,13 @@ class CognitoConfig:
     days, at most 10 years): stored sessions expire with their refresh token.
     ``max_sessions_per_user`` (``None``: no limit) signs out a user's oldest sessions when a new
     sign-in would exceed it.
+
+    The user pool's domain, for the managed login (``AuthClient.authorize``) and
+    machine-to-machine tokens (``AuthClient.client_credentials``): ``domain_prefix="my-app"``
+    (CreateUserPoolDomain's prefix; the URL is ``https://my-app.auth.{region}.amazoncognito.com``)
+    or ``domain="https://auth.example.com"`` (a custom domain, or ``emu.domain_url(pool_id)``),
+    not both. ``domain`` must be https (plain http only to a loopback host). The resolved base URL
+    is :attr:`domain_url` (``None`` without a domain).
     """
 
     user_pool_id: str = attrs.field(validator=_check_pool_id)
@@ -110,8 +118,12 @@ class CognitoConfig:
     max_sessions_per_user: int | None = attrs.field(default=None, validator=_check_session_limit)
     fips: bool = False
     dualstack: bool = False
+    domain: str | None = None
+    domain_prefix: str | None = None
     #: The resolved URL requests go to (``endpoint`` if set, else the regional endpoint).
     endpoint_url: str = attrs.field(init=False)
+    #: The pool domain's base URL (``domain`` or the one ``domain_prefix`` names), or ``None``.
+    domain_url: str | None = attrs.field(init=False)
 
     @region.default
     def _region_default(self) -> str:
@@ -122,6 +134,16 @@ class CognitoConfig:
         return resolve_endpoint(
             self.region, fips=self.fips, dualstack=self.dualstack, endpoint_url=self.endpoint
         )
+
+    @domain_url.default
+    def _domain_url_default(self) -> str | None:
+        if self.domain is not None and self.domain_prefix is not None:
+            raise ValidationError("give domain or domain_prefix, not both", field="domain")
+        if self.domain_prefix is not None:
+            return domain_for_prefix(self.domain_prefix, self.region)
+        if self.domain is not None:
+            return check_domain_url(self.domain)
+        return None
 
     @property
     def pool_name(self) -> str:

@@ -19,7 +19,7 @@ pytest.importorskip("cryptography")  # the emulator's RS256 tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ["signin_cpu.py", "loop_lag.py", "refresh_storm.py", "emulator_rate.py",
-           "store_latency.py", "verify.py"]
+           "store_latency.py", "verify.py", "m2m_storm.py"]
 
 
 @pytest.mark.slow

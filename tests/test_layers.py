@@ -17,7 +17,8 @@ ALLOWED: dict[str, set[str]] = {
     "transport": {"protocol"},
     "storage": {"protocol"},
     "sessions": {"protocol", "transport", "storage", "config"},
-    "flows": {"protocol", "srp", "transport", "storage", "sessions", "config"},
+    # verify: the authorization-code flow checks its ID token with TokenVerifier
+    "flows": {"protocol", "srp", "transport", "storage", "sessions", "config", "verify"},
     "config": {"protocol"},
     "account": {"protocol", "transport", "sessions", "config"},
     "client": {"protocol", "transport", "storage", "sessions", "flows", "config", "account"},

@@ -8,6 +8,9 @@
   snapshots (:mod:`~authflow.flows.snapshot`) and sign-ins saved by key
   (:mod:`~authflow.flows.saved`);
 * :mod:`~authflow.flows.simple` - :class:`SignUpFlow` and :class:`ForgotPasswordFlow`;
+* :mod:`~authflow.flows.oauth` - :class:`AuthorizationCodeFlow` (the managed login: OAuth 2.0
+  code flow with PKCE), with its request and snapshot (:mod:`~authflow.flows.oauth_request`)
+  and the checks of its tokens (:mod:`~authflow.flows.oauth_tokens`);
 * :mod:`~authflow.flows.step` - the :class:`Step` every ``step()`` returns;
 * :mod:`~authflow.flows.base` - what every flow shares.
 """
@@ -20,6 +23,8 @@ from authflow.flows.challenges import (
     Challenge,
     ChallengeKind,
 )
+from authflow.flows.oauth import AuthorizationCodeFlow
+from authflow.flows.oauth_request import AuthorizationCodeSnapshot, AuthorizationRequest
 from authflow.flows.options import PREFERRED_CHALLENGES, SIGN_IN_AUTH_FLOWS, SignInOptions
 from authflow.flows.signin import SignInFlow
 from authflow.flows.simple import ForgotPasswordFlow, SignUpFlow
@@ -28,7 +33,12 @@ from authflow.flows.step import CodeDelivery, Step
 from authflow.protocol.errors import ChallengeExpiredError
 
 #: Every flow class, for linting and diagram export.
-ALL_FLOWS: tuple[type[Flow], ...] = (SignInFlow, SignUpFlow, ForgotPasswordFlow)
+ALL_FLOWS: tuple[type[Flow], ...] = (
+    SignInFlow,
+    SignUpFlow,
+    ForgotPasswordFlow,
+    AuthorizationCodeFlow,
+)
 
 __all__ = [
     "ALL_FLOWS",
@@ -38,6 +48,9 @@ __all__ = [
     "PREFERRED_CHALLENGES",
     "SIGN_IN_AUTH_FLOWS",
     "SNAPSHOT_VERSION",
+    "AuthorizationCodeFlow",
+    "AuthorizationCodeSnapshot",
+    "AuthorizationRequest",
     "Challenge",
     "ChallengeExpiredError",
     "ChallengeKind",

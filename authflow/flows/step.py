@@ -39,7 +39,9 @@ class Step:
     * ``required_attributes`` / ``user_attributes`` - for NEW_PASSWORD_REQUIRED;
     * ``secret_code`` / ``otpauth_uri`` - the TOTP secret during MFA_SETUP (hidden from repr);
     * ``deadline`` - local epoch time after which the challenge session will have expired;
-    * ``tokens`` - once Authenticated.
+    * ``tokens`` - once Authenticated;
+    * ``url`` - where to send the browser (the authorization-code flow, while ChallengePending;
+      hidden from repr: it carries the PKCE challenge, ``state`` and ``nonce``).
     """
 
     state: str
@@ -54,6 +56,7 @@ class Step:
     otpauth_uri: str | None = attrs.field(default=None, repr=False)
     deadline: float | None = None
     tokens: Tokens | None = None
+    url: str | None = attrs.field(default=None, repr=False)
 
     @classmethod
     def for_challenge(cls, challenge: Challenge, *, account: str, issuer: str) -> Step:

@@ -1,4 +1,6 @@
-"""Calling an API as a signed-in user: an aiohttp client middleware that adds the access token.
+"""Calling an API with Cognito tokens: aiohttp client middlewares that add the access token,
+for a signed-in user (:class:`BearerAuth`) or for the app itself (:class:`ClientCredentialsAuth`,
+client-credentials tokens).
 
 >>> async with aiohttp.ClientSession(middlewares=(BearerAuth(auth, flow.session_key),)) as http:
 ...     async with http.get("https://api.example.com/orders") as response:
@@ -20,6 +22,11 @@ typed error as ``__cause__``.
 The token only goes to the origins it is meant for: the ``origins`` given, or else the origin of
 the first request made through this middleware (as aiohttp's digest-auth middleware does), so a
 redirect to another host does not receive it.
+
+:class:`ClientCredentialsAuth` does the same with a
+:class:`~authflow.sessions.client_credentials.ClientCredentials` source (machine-to-machine
+calls): each request gets the cached client-credentials token; a 401 fetches a new one once
+(``refetch``: one request however many calls were refused with the same token) and retries.
 """
 
 from __future__ import annotations
@@ -32,8 +39,9 @@ from yarl import URL
 
 from authflow.client import AuthClient
 from authflow.protocol.errors import AuthflowError, ValidationError
+from authflow.sessions.client_credentials import ClientCredentials
 
-__all__ = ["BearerAuth"]
+__all__ = ["BearerAuth", "ClientCredentialsAuth"]
 
 log = logging.getLogger("authflow.integrations")
 
@@ -48,34 +56,26 @@ def _origin(value: str | URL) -> URL:
         raise ValidationError("origins must be absolute http(s) URLs", field="origins") from None
 
 
-class BearerAuth:
-    """aiohttp client middleware: ``Authorization: Bearer`` from an :class:`AuthClient` session.
+class _TokenMiddleware:
+    """What both middlewares do: add the token for the allowed origins, retry once on a 401."""
 
-    ``auth``: the client holding the session; ``session_key``: whose token (``flow.session_key``);
-    ``origins``: where the token may be sent (e.g. ``["https://api.example.com"]``); by default
-    the first request's origin. :attr:`retries` counts 401-driven retries.
-    """
-
-    def __init__(
-        self, auth: AuthClient, session_key: str, *, origins: Iterable[str] | None = None
-    ) -> None:
-        if not isinstance(auth, AuthClient):
-            raise ValidationError("auth must be an AuthClient", field="auth")
-        if not isinstance(session_key, str) or not session_key:
-            raise ValidationError("session_key must be a non-empty str", field="session_key")
+    def __init__(self, origins: Iterable[str] | None) -> None:
         if isinstance(origins, str):
             raise ValidationError("origins must be a list of URLs", field="origins")
-        self._auth = auth
-        self._key = session_key
         self._origins: set[URL] | None = (
             None if origins is None else {_origin(o) for o in origins}
         )
         #: How many requests were sent again after a 401.
         self.retries = 0
 
-    def __repr__(self) -> str:
-        origins = None if self._origins is None else sorted(str(o) for o in self._origins)
-        return f"BearerAuth(origins={origins!r})"
+    def _shown_origins(self) -> list[str] | None:
+        return None if self._origins is None else sorted(str(o) for o in self._origins)
+
+    async def _token(self) -> str:
+        raise NotImplementedError
+
+    async def _fresh_token(self, sent: str) -> str:
+        raise NotImplementedError
 
     async def __call__(self, request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
         """Add the token, send, and on a 401 send once more with a fresh token."""
@@ -84,7 +84,7 @@ class BearerAuth:
             self._origins = {origin}
         if origin not in self._origins:
             return await handler(request)
-        sent = await self._auth.access_token(self._key)
+        sent = await self._token()
         request.headers[hdrs.AUTHORIZATION] = f"Bearer {sent}"
         response = await handler(request)
         if response.status != 401 or not _replayable(request):
@@ -101,12 +101,67 @@ class BearerAuth:
         request.headers[hdrs.AUTHORIZATION] = f"Bearer {fresh}"
         return await handler(request)
 
+
+class BearerAuth(_TokenMiddleware):
+    """aiohttp client middleware: ``Authorization: Bearer`` from an :class:`AuthClient` session.
+
+    ``auth``: the client holding the session; ``session_key``: whose token (``flow.session_key``);
+    ``origins``: where the token may be sent (e.g. ``["https://api.example.com"]``); by default
+    the first request's origin. :attr:`retries` counts 401-driven retries.
+    """
+
+    def __init__(
+        self, auth: AuthClient, session_key: str, *, origins: Iterable[str] | None = None
+    ) -> None:
+        if not isinstance(auth, AuthClient):
+            raise ValidationError("auth must be an AuthClient", field="auth")
+        if not isinstance(session_key, str) or not session_key:
+            raise ValidationError("session_key must be a non-empty str", field="session_key")
+        super().__init__(origins)
+        self._auth = auth
+        self._key = session_key
+
+    def __repr__(self) -> str:
+        return f"BearerAuth(origins={self._shown_origins()!r})"
+
+    async def _token(self) -> str:
+        return await self._auth.access_token(self._key)
+
     async def _fresh_token(self, sent: str) -> str:
         current = await self._auth.access_token(self._key)
         if current != sent:
             return current  # someone refreshed since this request was sent
         record = await self._auth.sessions.refresh(self._key, force=True)
         return record.tokens.access_token
+
+
+class ClientCredentialsAuth(_TokenMiddleware):
+    """aiohttp client middleware: ``Authorization: Bearer`` with a client-credentials token
+    (machine-to-machine calls).
+
+    >>> m2m = auth.client_credentials(scopes=["orders/read"])  # doctest: +SKIP
+    >>> http = aiohttp.ClientSession(middlewares=(ClientCredentialsAuth(m2m),))  # doctest: +SKIP
+
+    ``source``: the :class:`~authflow.sessions.client_credentials.ClientCredentials` giving
+    the tokens; ``origins``: where the token may be sent, by default the first request's origin.
+    A 401 fetches a new token (``source.refetch``, one request for a burst of 401s) and retries
+    once. :attr:`retries` counts 401-driven retries.
+    """
+
+    def __init__(self, source: ClientCredentials, *, origins: Iterable[str] | None = None) -> None:
+        if not isinstance(source, ClientCredentials):
+            raise ValidationError("source must be a ClientCredentials", field="source")
+        super().__init__(origins)
+        self._source = source
+
+    def __repr__(self) -> str:
+        return f"ClientCredentialsAuth(source={self._source!r}, origins={self._shown_origins()!r})"
+
+    async def _token(self) -> str:
+        return await self._source.access_token()
+
+    async def _fresh_token(self, sent: str) -> str:
+        return await self._source.refetch(sent)
 
 
 def _replayable(request: ClientRequest) -> bool:

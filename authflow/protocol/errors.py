@@ -20,6 +20,7 @@ request values in its message.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, ClassVar
 
 __all__ = [
     "DEVICE_NOT_FOUND_MESSAGE",
@@ -29,6 +30,7 @@ __all__ = [
     "AccessDeniedError",
     "AliasExistsError",
     "AuthflowError",
+    "AuthorizationDeniedError",
     "ChallengeExpiredError",
     "CodeDeliveryFailureError",
     "CodeMismatchError",
@@ -43,11 +45,15 @@ __all__ = [
     "IamAuthError",
     "IncompleteSignatureError",
     "InternalErrorError",
+    "InvalidClientError",
     "InvalidEmailRoleAccessPolicyError",
+    "InvalidGrantError",
     "InvalidLambdaResponseError",
     "InvalidParameterError",
     "InvalidPasswordError",
     "InvalidSignatureError",
+    "InvalidRequestError",
+    "InvalidScopeError",
     "InvalidSmsRoleAccessPolicyError",
     "InvalidSmsRoleTrustRelationshipError",
     "InvalidStateError",
@@ -56,6 +62,8 @@ __all__ = [
     "MFAMethodNotFoundError",
     "MissingAuthenticationTokenError",
     "NotAuthorizedError",
+    "OAUTH_ERRORS",
+    "OAuthError",
     "OperationNotEnabledError",
     "PasswordHistoryPolicyViolationError",
     "PasswordResetRequiredError",
@@ -66,14 +74,17 @@ __all__ = [
     "ServiceError",
     "SessionNotFoundError",
     "SoftwareTokenMFANotFoundError",
+    "StateMismatchError",
     "TooManyFailedAttemptsError",
     "TooManyRequestsError",
     "TransportError",
     "TransportTimeoutError",
+    "UnauthorizedClientError",
     "UnauthorizedError",
     "UnexpectedLambdaError",
     "UnknownOperationError",
     "UnrecognizedClientError",
+    "UnsupportedGrantTypeError",
     "UnsupportedOperationError",
     "UnsupportedTokenTypeError",
     "UserLambdaValidationError",
@@ -92,6 +103,7 @@ __all__ = [
     "error_code_from",
     "is_dead_challenge_session",
     "is_unknown_device",
+    "oauth_error",
     "redact",
     "service_error",
 ]
@@ -709,5 +721,146 @@ def service_error(
     )
     server_fault = status is not None and status >= 500
     if cls is ServiceError and (code in _THROTTLING_CODES or server_fault):
+        err.retryable = True
+    return err
+
+
+# -- OAuth 2.0: the user pool domain's endpoints (docs/oauth-notes.md §A1, §A2) ---------------
+# One class per RFC 6749 error code the token endpoint answers with; they are not Cognito
+# ``__type`` codes, so they name ``oauth_code`` (not ``code_name``) and stay out of
+# SERVICE_ERRORS.
+
+# RFC 6749 §5.2: ``error`` and ``error_description`` are limited to %x20-21 / %x23-5B / %x5D-7E.
+_OAUTH_TEXT = frozenset(chr(c) for c in range(0x20, 0x7F)) - {'"', "\\"}
+_OAUTH_CODE_LIMIT = 64
+_OAUTH_DESCRIPTION_LIMIT = 256
+#: OAuth error codes (not in the table) that say "try again later" (RFC 6749 §4.1.2.1; the
+#: emulator's 429 answer).
+_OAUTH_TRANSIENT = frozenset({"server_error", "temporarily_unavailable", "too_many_requests"})
+
+
+def _oauth_text(value: object, limit: int) -> str:
+    """``value`` cut to RFC 6749's error character set and ``limit`` characters: what a peer
+    (or a forged callback) sent is never repeated with quotes, controls or non-ASCII."""
+    if not isinstance(value, str):
+        return ""
+    return "".join(c for c in value[: limit * 4] if c in _OAUTH_TEXT)[:limit]
+
+
+class OAuthError(ServiceError):
+    """An OAuth 2.0 error from the user pool's domain: a token endpoint's ``{"error": ...}``
+    answer (RFC 6749 §5.2), or the ``error`` a redirect brought back (§4.1.2.1).
+
+    ``code`` is the OAuth ``error`` (``invalid_grant`` ...), ``message`` its
+    ``error_description``, both cut to RFC 6749's character set. A token endpoint answer without
+    a usable ``error`` (an HTML page, a bare 500 from a proxy) is a plain ``OAuthError`` with
+    ``code == "HTTP<status>"``, retryable on 5xx and 429.
+    """
+
+    #: The RFC 6749 ``error`` code this class stands for (``""`` on the base class).
+    oauth_code: ClassVar[str] = ""
+
+    def __init__(self, message: str = "", *, code: str | None = None, **details: Any):
+        super().__init__(message, code=code or self.oauth_code or None, **details)
+
+
+class InvalidRequestError(OAuthError, ValueError):
+    """``invalid_request`` (RFC 6749 §5.2): a parameter is missing, repeated or malformed."""
+
+    oauth_code = "invalid_request"
+
+
+class InvalidClientError(OAuthError, PermissionError):
+    """``invalid_client`` (RFC 6749 §5.2): the app client is unknown or its authentication
+    failed (a wrong or missing client secret)."""
+
+    oauth_code = "invalid_client"
+
+
+class InvalidGrantError(OAuthError, PermissionError):
+    """``invalid_grant`` (RFC 6749 §5.2): the authorization code is unknown, spent, expired or
+    another client's, the PKCE verifier does not match, or the refresh token is revoked or
+    expired."""
+
+    oauth_code = "invalid_grant"
+
+
+class UnauthorizedClientError(OAuthError, PermissionError):
+    """``unauthorized_client`` (RFC 6749 §5.2): the app client may not use this grant, or the
+    ``redirect_uri`` is not the one the code was issued for (docs/oauth-notes.md §A2)."""
+
+    oauth_code = "unauthorized_client"
+
+
+class UnsupportedGrantTypeError(OAuthError):
+    """``unsupported_grant_type`` (RFC 6749 §5.2): the server does not know the grant."""
+
+    oauth_code = "unsupported_grant_type"
+
+
+class InvalidScopeError(OAuthError, ValueError):
+    """``invalid_scope`` (RFC 6749 §5.2): a scope is unknown or not allowed for the app
+    client."""
+
+    oauth_code = "invalid_scope"
+
+
+class AuthorizationDeniedError(OAuthError, PermissionError):
+    """The redirect came back with ``error=...`` instead of a code (RFC 6749 §4.1.2.1):
+    ``access_denied``, ``invalid_scope``, ``login_required``, ... in ``code``; the sanitised
+    ``error_description`` in ``message``. No other parameter of the callback is kept."""
+
+
+class StateMismatchError(ValidationError):
+    """A callback's ``state`` is missing or is not the one the flow sent (RFC 6749 §10.12): a
+    forged, replayed or misrouted callback. The flow keeps waiting for the real one."""
+
+    def __init__(self, message: str = "the callback's state is not this sign-in's") -> None:
+        super().__init__(message, field="state")
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (str(self),))
+
+
+#: RFC 6749 token endpoint ``error`` code → exception class.
+OAUTH_ERRORS: dict[str, type[OAuthError]] = {
+    cls.oauth_code: cls
+    for cls in (
+        InvalidRequestError,
+        InvalidClientError,
+        InvalidGrantError,
+        UnauthorizedClientError,
+        UnsupportedGrantTypeError,
+        InvalidScopeError,
+    )
+}
+
+
+def oauth_error(
+    code: object,
+    description: object = "",
+    *,
+    status: int | None = None,
+    operation: str | None = None,
+    denied: bool = False,
+) -> OAuthError:
+    """The typed error for an OAuth ``error`` code and ``error_description``, both cut to RFC
+    6749's character set (64 and 256 characters). ``denied=True``: the code came back to the
+    redirect URI, so the error is an :class:`AuthorizationDeniedError` whatever the code.
+
+    >>> type(oauth_error("invalid_grant", status=400)).__name__
+    'InvalidGrantError'
+    >>> err = oauth_error('access_denied\\n"<script>', "no", denied=True)
+    >>> type(err).__name__, err.code
+    ('AuthorizationDeniedError', 'access_denied<script>')
+    """
+    text = _oauth_text(code, _OAUTH_CODE_LIMIT).strip() or "unknown_error"
+    message = _oauth_text(description, _OAUTH_DESCRIPTION_LIMIT).strip()
+    cls: type[OAuthError] = (
+        AuthorizationDeniedError if denied else OAUTH_ERRORS.get(text, OAuthError)
+    )
+    err = cls(message, code=text, status=status, operation=operation)
+    throttled = status is not None and (status >= 500 or status == 429)
+    if cls is OAuthError and (text in _OAUTH_TRANSIENT or throttled):
         err.retryable = True
     return err

@@ -36,6 +36,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from authflow.config import CognitoConfig
 from authflow.protocol.errors import (
@@ -50,7 +51,7 @@ from authflow.sessions.events import EventKind, EventListener, SessionEvent, Ses
 from authflow.sessions.index import SessionIndex, SessionInfo
 from authflow.sessions.keys import SessionKeys, new_id
 from authflow.sessions.pending import PendingSignIns
-from authflow.sessions.record import SessionRecord, Tokens, tokens_from_result
+from authflow.sessions.record import RefreshRoute, SessionRecord, Tokens, tokens_from_result
 from authflow.sessions.refresh import (
     DEFINITIVE_REFRESH_ERRORS,
     RefreshAttempt,
@@ -60,6 +61,9 @@ from authflow.sessions.refresh import (
 )
 from authflow.sessions.signin_operations import PUBLIC, SignInOperations
 from authflow.sessions.user_sessions import UserSessions
+
+if TYPE_CHECKING:
+    from authflow.transport.oauth import OAuthTransport
 from authflow.storage.base import Record, Store
 from authflow.storage.errors import (
     CorruptRecordError,
@@ -105,6 +109,7 @@ class SessionManager(UserSessions):
         clock: Callable[[], float] = time.time,
         operations: SignInOperations = PUBLIC,
         admin_operations: SignInOperations | None = None,
+        oauth: OAuthTransport | None = None,
     ) -> None:
         self._config = config
         #: The operations public sign-ins on this manager, and their refreshes, are sent with.
@@ -123,7 +128,7 @@ class SessionManager(UserSessions):
         self.index = SessionIndex(store, self.keys, retention=config.refresh_token_validity)
         #: Pending sign-ins saved by key.
         self.pending = PendingSignIns(store, self.keys)
-        self._refresher = Refresher(config, transport, self.operation_set, clock)
+        self._refresher = Refresher(config, transport, self.operation_set, clock, oauth=oauth)
         #: Seconds a caller waits for another caller's refresh (see ``refresh_lock_timeout``).
         self.refresh_lock_timeout = refresh_lock_timeout(transport, config)
         self._inflight: dict[str, asyncio.Task[SessionRecord]] = {}
@@ -226,6 +231,7 @@ class SessionManager(UserSessions):
         received_at: float,
         device_key: str | None,
         operations: str = "public",
+        refresh_with: RefreshRoute = "api",
     ) -> str:
         """Store the session a sign-in as ``login`` just opened under a new key; return it.
         ``operations`` is the role of the sign-in's operation set, which its refreshes use too."""
@@ -242,6 +248,7 @@ class SessionManager(UserSessions):
             session_id=session_id,
             refresh_validity=cfg.refresh_token_validity,
             operations=operations,
+            refresh_with=refresh_with,
         )
         self._skew = record.clock_skew
         await self._store.set(key, record.to_json(), ttl=self._ttl(record))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -31,12 +31,19 @@ __all__ = [
     "MAX_EXPIRES_IN",
     "SESSION_SCHEMA_VERSION",
     "DeviceRecord",
+    "RefreshRoute",
     "SessionRecord",
     "Tokens",
     "claim_time",
     "expires_in_seconds",
     "tokens_from_result",
 ]
+
+#: How a session's refresh token is redeemed: ``"api"`` (InitiateAuth REFRESH_TOKEN_AUTH or
+#: GetTokensFromRefreshToken) or ``"oauth"`` (the pool domain's ``/oauth2/token``, for sessions
+#: the managed login opened).
+RefreshRoute = Literal["api", "oauth"]
+_REFRESH_ROUTES: tuple[RefreshRoute, ...] = ("api", "oauth")
 
 #: The version :meth:`SessionRecord.to_json` writes (version 1 records are still read).
 SESSION_SCHEMA_VERSION = 2
@@ -170,6 +177,13 @@ def _operations(value: object) -> str:
     return value
 
 
+def _refresh_route(value: object) -> RefreshRoute:
+    for route in _REFRESH_ROUTES:
+        if value == route:
+            return route
+    raise ProtocolViolationError("refresh_with must be 'api' or 'oauth'", field="refresh_with")
+
+
 def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
     value = data.get(key)
     if value is not None and not isinstance(value, str):
@@ -216,7 +230,8 @@ class SessionRecord:
     time then; ``issued_at``, ``access_expires``, ``refresh_expires`` and ``created_at`` are in
     server time (see the module docstring). ``operations`` is the role of the operation set
     the session was signed in with (``"public"``, or ``"admin"`` for a server-side sign-in), so
-    its refreshes are sent with the same set.
+    its refreshes are sent with the same set. ``refresh_with`` says how the refresh token is
+    redeemed (:data:`RefreshRoute`; written to JSON only when not ``"api"``).
     """
 
     user_pool_id: str
@@ -235,6 +250,7 @@ class SessionRecord:
     created_at: float = 0.0
     version: int = SESSION_SCHEMA_VERSION
     operations: str = "public"
+    refresh_with: RefreshRoute = "api"
 
     @classmethod
     def from_tokens(
@@ -249,6 +265,7 @@ class SessionRecord:
         session_id: str | None = None,
         refresh_validity: float | None = None,
         operations: str = "public",
+        refresh_with: RefreshRoute = "api",
     ) -> SessionRecord:
         """Build a record from freshly received tokens, reading identity and times from the
         access token (hostile claims are ProtocolViolationErrors)."""
@@ -274,6 +291,7 @@ class SessionRecord:
             ),
             created_at=times.issued_at,
             operations=operations,
+            refresh_with=refresh_with,
         )
 
     def with_tokens(
@@ -307,7 +325,7 @@ class SessionRecord:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-safe form; contains tokens, so store it only in a store you trust."""
-        return {
+        data: dict[str, Any] = {
             "version": SESSION_SCHEMA_VERSION,
             "session_id": self.session_id,
             "user_pool_id": self.user_pool_id,
@@ -331,6 +349,9 @@ class SessionRecord:
                 "token_type": self.tokens.token_type,
             },
         }
+        if self.refresh_with != "api":
+            data["refresh_with"] = self.refresh_with
+        return data
 
     @classmethod
     def from_json(cls, data: object) -> SessionRecord:
@@ -362,6 +383,7 @@ class SessionRecord:
                 clock_skew=_time(data, "clock_skew", 0.0),
                 device_key=_opt_str(data, "device_key"),
                 operations=_operations(data.get("operations")),
+                refresh_with=_refresh_route(data.get("refresh_with", "api")),
             )
             if version == 1:  # expiry on the writer's clock: convert with its skew
                 expires = tokens.expires_at + base.clock_skew

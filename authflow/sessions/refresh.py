@@ -25,10 +25,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from authflow.config import CognitoConfig
 from authflow.protocol.errors import (
+    InvalidGrantError,
     InvalidParameterError,
+    InvalidStateError,
     NotAuthorizedError,
     PasswordResetRequiredError,
     ProtocolViolationError,
@@ -38,12 +41,16 @@ from authflow.protocol.errors import (
     UserNotConfirmedError,
     UserNotFoundError,
 )
+from authflow.protocol.oauth import TokenResponse
 from authflow.protocol.operations import GetTokensFromRefreshTokenRequest
 from authflow.protocol.secret_hash import secret_hash
 from authflow.protocol.shapes import AuthenticationResult
 from authflow.sessions.record import SessionRecord
 from authflow.sessions.signin_operations import SignInOperations
 from authflow.transport.base import RetryPolicy, Transport, call
+
+if TYPE_CHECKING:
+    from authflow.transport.oauth import OAuthTransport
 
 __all__ = [
     "DEFINITIVE_REFRESH_ERRORS",
@@ -64,6 +71,7 @@ DEFINITIVE_REFRESH_ERRORS: tuple[type[ServiceError], ...] = (
     UserNotFoundError,
     PasswordResetRequiredError,
     UserNotConfirmedError,
+    InvalidGrantError,  # the domain's /oauth2/token: the refresh token is revoked or expired
 )
 
 #: Seconds added to a refresh's worst case for the store calls around it.
@@ -146,9 +154,13 @@ class Refresher:
         transport: Transport,
         operations: Callable[[str], SignInOperations],
         clock: Callable[[], float],
+        oauth: OAuthTransport | None = None,
     ) -> None:
         self._config = config
         self._transport = transport
+        #: The pool domain's token endpoint, for sessions that refresh there (``refresh_with``
+        #: ``"oauth"``: those the managed login opened).
+        self.oauth = oauth
         #: The operation set of a session's role (``record.operations``: public or admin).
         self._operations = operations
         self._clock = clock
@@ -169,6 +181,8 @@ class Refresher:
     ) -> AuthenticationResult:
         """New tokens for ``record``; ``attempt`` notes whether an answer was lost on the way
         (then a RefreshTokenReuseError means the session is lost, see :func:`sign_out_reason`)."""
+        if record.refresh_with == "oauth":
+            return await self._oauth_refresh(refresh_token)
         if not self.rotates:
             try:
                 return await self._refresh_token_auth(record, refresh_token)
@@ -199,6 +213,22 @@ class Refresher:
                 retries += 1
                 attempt.answer_lost = True
                 log.info("a rotated refresh's answer was lost; retrying with the old token")
+
+    async def _oauth_refresh(self, refresh_token: str) -> AuthenticationResult:
+        if self.oauth is None:
+            raise InvalidStateError(
+                "this session refreshes through the pool domain: configure domain or "
+                "domain_prefix",
+                state="Authenticated",
+            )
+        cfg = self._config
+        self.requests += 1
+        body = await self.oauth.token(
+            {"grant_type": "refresh_token", "refresh_token": refresh_token},
+            client_id=cfg.client_id,
+            client_secret=cfg.client_secret,
+        )
+        return TokenResponse.from_wire(body).authentication_result()
 
     async def _get_tokens(self, record: SessionRecord, refresh_token: str) -> AuthenticationResult:
         cfg = self._config

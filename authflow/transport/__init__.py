@@ -1,7 +1,8 @@
 """Transports: how a Cognito operation gets to the service and back.
 
 ``Transport`` is the protocol (``send(operation, payload) -> dict`` and ``close()``); ``call``
-sends a typed request; ``AiohttpTransport`` is the real one, ``MockTransport`` the test double.
+sends a typed request; ``AiohttpTransport`` is the real one, ``MockTransport`` the test double;
+``OAuthTransport`` posts forms to a user pool domain's ``/oauth2/*`` endpoints.
 ``SigV4Signer`` (``AiohttpTransport(endpoint, signer=...)``) signs the IAM-authorized operations
 with AWS credentials (``StaticCredentials``, a profile, botocore's default chain).
 """
@@ -18,6 +19,7 @@ from authflow.transport.base import (
     secrets_of,
 )
 from authflow.transport.mock import Handler, MockTransport
+from authflow.transport.oauth import OAuthTransport
 from authflow.transport.sigv4 import SigV4Signer, StaticCredentials, signature_required
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "AiohttpTransport",
     "Handler",
     "MockTransport",
+    "OAuthTransport",
     "ResponseType",
     "RetryPolicy",
     "SigV4Signer",

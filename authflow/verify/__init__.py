@@ -10,11 +10,13 @@ Needs the ``verify`` extra (PyJWT with cryptography).
 
 from authflow.verify.claims import TokenClaims, TokenUse
 from authflow.verify.errors import (
+    AccessTokenHashError,
     InvalidTokenError,
     JwksUnavailableError,
     MalformedTokenError,
     MissingGroupError,
     MissingScopeError,
+    NonceMismatchError,
     RevocationCheckUnavailableError,
     TokenExpiredError,
     TokenNotYetValidError,
@@ -31,6 +33,7 @@ from authflow.verify.revocation import RevocationChecker
 from authflow.verify.verifier import TokenVerifier, cognito_issuer
 
 __all__ = [
+    "AccessTokenHashError",
     "InvalidTokenError",
     "JwksCache",
     "JwksTimeouts",
@@ -38,6 +41,7 @@ __all__ = [
     "MalformedTokenError",
     "MissingGroupError",
     "MissingScopeError",
+    "NonceMismatchError",
     "RevocationCheckUnavailableError",
     "RevocationChecker",
     "TokenClaims",

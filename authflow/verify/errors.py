@@ -16,11 +16,13 @@ from collections.abc import Iterable
 from authflow.protocol.errors import AuthflowError
 
 __all__ = [
+    "AccessTokenHashError",
     "InvalidTokenError",
     "JwksUnavailableError",
     "MalformedTokenError",
     "MissingGroupError",
     "MissingScopeError",
+    "NonceMismatchError",
     "RevocationCheckUnavailableError",
     "TokenExpiredError",
     "TokenNotYetValidError",
@@ -124,3 +126,14 @@ class MissingGroupError(InvalidTokenError):
     def __init__(self, message: str, *, accepted: Iterable[str]) -> None:
         super().__init__(message)
         self.accepted = tuple(accepted)
+
+
+class NonceMismatchError(InvalidTokenError):
+    """An ID token from the authorization-code flow does not carry the ``nonce`` its authorize
+    request sent (OIDC Core §3.1.3.7): it was issued for another sign-in (a replayed or
+    injected code)."""
+
+
+class AccessTokenHashError(InvalidTokenError):
+    """An ID token's ``at_hash`` is not the hash of the access token it came with (OIDC Core
+    §3.1.3.6): the two tokens were not issued together."""

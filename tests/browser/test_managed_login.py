@@ -1,36 +1,34 @@
-"""The managed login in a real browser: an authorize URL built by hand (state, nonce, PKCE S256),
-the emulator's login page in headless Chromium, a username and password typed in (and a TOTP
-code for a user with MFA), the redirect to a callback server of our own on 127.0.0.1, the code
-exchanged at the token endpoint with aiohttp, and the tokens used for GetUser."""
+"""The managed login in a real browser, driven by the engine: the authorize URL from
+``auth.authorize(...).step()`` (state, nonce, PKCE S256), the emulator's login page in headless
+Chromium, a username and password typed in (and a TOTP code for a user with MFA), the redirect to
+a callback server of our own on 127.0.0.1, then ``flow.step(callback_url)``: the code redeemed,
+the ID token verified, the session stored, and its access token good for GetUser."""
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import json
-import secrets
 import urllib.parse
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pyotp
 import pytest
 from aiohttp import web
 
+from authflow import AuthClient, CognitoConfig
 from authflow.emulator import Emulator
+from authflow.protocol.jwt import jwt_claims
 
 PASSWORD = "Correct-Horse-9!"
 SCOPES = "openid email aws.cognito.signin.user.admin"
 
 
 class CallbackServer:
-    """The client application's redirect target: records each callback's query."""
+    """The client application's redirect target: records each callback's full URL."""
 
     def __init__(self) -> None:
-        self.calls: asyncio.Queue[dict[str, str]] = asyncio.Queue()
+        self.calls: asyncio.Queue[str] = asyncio.Queue()
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -45,7 +43,7 @@ class CallbackServer:
         self.url = f"http://127.0.0.1:{port}/callback"
 
     async def _callback(self, request: web.Request) -> web.Response:
-        await self.calls.put(dict(request.query))
+        await self.calls.put(str(request.url))
         return web.Response(
             text="<html><body><h1>Signed in</h1></body></html>", content_type="text/html"
         )
@@ -130,69 +128,6 @@ def _totp(emu: Emulator, client_id: str, username: str) -> str:
     return secret
 
 
-def _authorize_url(base: str, client_id: str, callback_url: str) -> tuple[str, str, str, str]:
-    """The authorize URL, built by hand; returns (url, state, nonce, PKCE verifier)."""
-    state = secrets.token_urlsafe(16)
-    nonce = secrets.token_urlsafe(16)
-    verifier = secrets.token_urlsafe(48)
-    challenge = (
-        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest())
-        .rstrip(b"=")
-        .decode("ascii")
-    )
-    query = urllib.parse.urlencode(
-        {
-            "response_type": "code",
-            "client_id": client_id,
-            "redirect_uri": callback_url,
-            "scope": SCOPES,
-            "state": state,
-            "nonce": nonce,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-        }
-    )
-    return f"{base}/oauth2/authorize?{query}", state, nonce, verifier
-
-
-def _claims(token: str) -> dict[str, Any]:
-    payload = token.split(".")[1]
-    claims: dict[str, Any] = json.loads(
-        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-    )
-    return claims
-
-
-async def _exchange(base: str, client_id: str, callback_url: str, code: str, verifier: str) -> Any:
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
-            f"{base}/oauth2/token",
-            data={
-                "grant_type": "authorization_code",
-                "client_id": client_id,
-                "code": code,
-                "redirect_uri": callback_url,
-                "code_verifier": verifier,
-            },
-        ) as resp:
-            assert resp.status == 200, await resp.text()
-            return await resp.json()
-
-
-async def _get_user(emu: Emulator, access_token: str) -> Any:
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
-            emu.endpoint + "/",
-            json={"AccessToken": access_token},
-            headers={
-                "Content-Type": "application/x-amz-json-1.1",
-                "X-Amz-Target": "AWSCognitoIdentityProviderService.GetUser",
-            },
-        ) as resp:
-            assert resp.status == 200, await resp.text()
-            return await resp.json(content_type=None)
-
-
 @pytest.mark.parametrize("with_mfa", [False, True], ids=["password", "password-and-totp"])
 async def test_managed_login_in_chromium(
     browser: Any, callback: CallbackServer, tmp_path: Path, with_mfa: bool
@@ -202,33 +137,44 @@ async def test_managed_login_in_chromium(
         username = "bob" if with_mfa else "alice"
         _user(emu, pool_id, username)
         secret = _totp(emu, client_id, username) if with_mfa else None
-        url, state, nonce, verifier = _authorize_url(base, client_id, callback.url)
+        config = CognitoConfig(
+            user_pool_id=pool_id, client_id=client_id, endpoint=emu.endpoint, domain=base
+        )
+        async with AuthClient(config) as auth:
+            flow = auth.authorize(callback.url, scopes=SCOPES.split())
+            step = await flow.step()
+            assert step.state == "ChallengePending" and step.url is not None
+            sent = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(step.url).query))
+            assert sent["code_challenge_method"] == "S256" and sent["redirect_uri"] == callback.url
 
-        page = await browser.new_page()
-        await page.goto(url)
-        await page.wait_for_selector("#username")
-        assert await page.title() == "Sign in"
-        screenshot = tmp_path / "login.png"
-        await page.screenshot(path=str(screenshot))
-        png = screenshot.read_bytes()
-        assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
+            page = await browser.new_page()
+            await page.goto(step.url)
+            await page.wait_for_selector("#username")
+            assert await page.title() == "Sign in"
+            screenshot = tmp_path / "login.png"
+            await page.screenshot(path=str(screenshot))
+            png = screenshot.read_bytes()
+            assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
 
-        await page.fill("#username", username)
-        await page.fill("#password", PASSWORD)
-        await page.click("#submit")
-        if secret is not None:
-            await page.wait_for_selector("#code")
-            assert "authenticator app" in await page.content()
-            await page.fill("#code", pyotp.TOTP(secret).at(int(emu.core.clock())))
+            await page.fill("#username", username)
+            await page.fill("#password", PASSWORD)
             await page.click("#submit")
-        await page.wait_for_url(callback.url + "?*")
-        assert await page.inner_text("h1") == "Signed in"
+            if secret is not None:
+                await page.wait_for_selector("#code")
+                assert "authenticator app" in await page.content()
+                await page.fill("#code", pyotp.TOTP(secret).at(int(emu.core.clock())))
+                await page.click("#submit")
+            await page.wait_for_url(callback.url + "?*")
+            assert await page.inner_text("h1") == "Signed in"
 
-        received = await asyncio.wait_for(callback.calls.get(), timeout=10)
-        assert set(received) == {"code", "state"} and received["state"] == state
-        tokens = await _exchange(base, client_id, callback.url, received["code"], verifier)
-        assert _claims(tokens["id_token"])["nonce"] == nonce
-        assert _claims(tokens["access_token"])["scope"] == SCOPES
-        user = await _get_user(emu, tokens["access_token"])
-        assert user["Username"] == username
-        assert {"Name": "email", "Value": f"{username}@example.com"} in user["UserAttributes"]
+            callback_url = await asyncio.wait_for(callback.calls.get(), timeout=10)
+            received = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(callback_url).query))
+            assert set(received) == {"code", "state"} and received["state"] == sent["state"]
+            step = await flow.step(callback_url)
+            assert step.state == "Authenticated" and flow.session_key is not None
+            assert flow.tokens is not None and flow.tokens.id_token is not None
+            assert jwt_claims(flow.tokens.id_token)["nonce"] == sent["nonce"]
+            assert jwt_claims(flow.tokens.access_token)["scope"] == SCOPES
+            account = auth.account(flow.session_key)
+            assert (await account.get_user()).username == username
+            assert (await account.attributes())["email"] == f"{username}@example.com"

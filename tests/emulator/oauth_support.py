@@ -62,6 +62,34 @@ def oauth_app(
     return OAuthApp(pool_id, client.id, client.secret, emu.domain_url(pool_id))
 
 
+def m2m_app(emu: Emulator, prefix: str = "m2m-domain") -> OAuthApp:
+    """A pool with domain ``prefix``, a resource server ``orders`` (scopes ``read``, ``write``)
+    and a client-credentials app client with a secret."""
+    pool = emu.create_user_pool("m2m")
+    emu.create_user_pool_domain(pool.id, prefix)
+    emu.handle(
+        "CreateResourceServer",
+        {
+            "UserPoolId": pool.id,
+            "Identifier": "orders",
+            "Name": "Orders",
+            "Scopes": [
+                {"ScopeName": "read", "ScopeDescription": "Read"},
+                {"ScopeName": "write", "ScopeDescription": "Write"},
+            ],
+        },
+    )
+    return oauth_app(
+        emu,
+        pool_id=pool.id,
+        secret=True,
+        flows=("client_credentials",),
+        scopes=("orders/read", "orders/write"),
+        callback_urls=[],
+        logout_urls=[],
+    )
+
+
 def add_user(emu: Emulator, app: OAuthApp, username: str = "alice", **attributes: str) -> None:
     attributes.setdefault("email", f"{username}@example.com")
     make_user(emu, app.pool_id, username, **attributes)

@@ -22,13 +22,13 @@ from .oauth_support import (
     CALLBACK,
     LOGOUT,
     LoginDriver,
-    OAuthApp,
     Page,
     add_user,
     authorize_url,
     basic,
     callback_parameters,
     code_grant,
+    m2m_app,
     new_session,
     oauth_app,
     pkce,
@@ -212,34 +212,8 @@ async def test_refresh_grant_rotates_when_the_client_does(
         assert status == 200 and "refresh_token" in third
 
 
-def _m2m(emu: Emulator) -> OAuthApp:
-    pool = emu.create_user_pool("m2m")
-    emu.create_user_pool_domain(pool.id, "m2m-domain")
-    emu.handle(
-        "CreateResourceServer",
-        {
-            "UserPoolId": pool.id,
-            "Identifier": "orders",
-            "Name": "Orders",
-            "Scopes": [
-                {"ScopeName": "read", "ScopeDescription": "Read"},
-                {"ScopeName": "write", "ScopeDescription": "Write"},
-            ],
-        },
-    )
-    return oauth_app(
-        emu,
-        pool_id=pool.id,
-        secret=True,
-        flows=("client_credentials",),
-        scopes=("orders/read", "orders/write"),
-        callback_urls=[],
-        logout_urls=[],
-    )
-
-
 async def test_client_credentials_grant(emu: Emulator, raw: Raw) -> None:
-    app = _m2m(emu)
+    app = m2m_app(emu)
     assert app.secret is not None
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)

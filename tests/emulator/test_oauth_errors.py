@@ -23,11 +23,11 @@ from .oauth_support import (
     basic,
     callback_parameters,
     code_grant,
+    m2m_app,
     new_session,
     oauth_app,
     pkce,
 )
-from .test_oauth_endpoints import _m2m
 
 
 @pytest.mark.parametrize(
@@ -233,7 +233,7 @@ async def test_a_repeated_parameter_is_refused(emu: Emulator) -> None:
 
 
 async def test_client_credentials_errors(emu: Emulator) -> None:
-    app = _m2m(emu)
+    app = m2m_app(emu)
     assert app.secret is not None
     async with new_session() as session:
         driver = LoginDriver(session, emu.endpoint)

@@ -51,6 +51,7 @@ def test_public_names_are_pinned() -> None:
         "AiohttpTransport",
         "Handler",
         "MockTransport",
+        "OAuthTransport",
         "ResponseType",
         "RetryPolicy",
         "SigV4Signer",
@@ -260,10 +261,12 @@ def test_only_the_aiohttp_transport_imports_aiohttp_client() -> None:
         for path in root.rglob("*.py")
         if re.search(CLIENT_IMPORT, path.read_text(), re.M)
     }
-    # Besides the transport: the JWKS fetcher (GETs a JSON document, not a Cognito operation) and
-    # the verifier that hands it a borrowed session, and the aiohttp client middleware.
+    # Besides the transports (the JSON one and the OAuth form one): the JWKS fetcher (GETs a
+    # JSON document, not a Cognito operation) and the verifier that hands it a borrowed session,
+    # and the aiohttp client middleware.
     assert importers <= {
         "transport/aiohttp.py",
+        "transport/oauth.py",
         "verify/jwks.py",
         "verify/verifier.py",
         "integrations/aiohttp_client.py",
