@@ -13,6 +13,7 @@ from authflow.flows.options import SignInOptions, SignInOptionsArgs
 from authflow.flows.signin import SignInFlow
 from authflow.flows.simple import ForgotPasswordFlow, SignUpFlow
 from authflow.flows.snapshot import SignInSnapshot
+from authflow.protocol.checks import check_callable, check_text
 from authflow.protocol.errors import ValidationError
 from authflow.sessions.manager import SessionManager
 from authflow.storage.base import Store
@@ -44,6 +45,11 @@ class AuthClient:
     ) -> None:
         if not isinstance(config, CognitoConfig):
             raise ValidationError("config must be a CognitoConfig", field="config")
+        if transport is not None and not isinstance(transport, Transport):
+            raise ValidationError("transport must be a Transport (send, close)", field="transport")
+        if store is not None and not isinstance(store, Store):
+            raise ValidationError("store must be a Store (get, set, delete, lock…)", field="store")
+        check_callable(clock, "clock")
         self.config = config
         self._owns_transport = transport is None
         if transport is None:
@@ -157,8 +163,12 @@ class AuthClient:
     async def access_token(self, session_key: str) -> str:
         """A valid access token for the stored session ``session_key`` (refreshed single-flight
         when about to expire)."""
-        return await self.sessions.access_token(session_key)
+        return await self.sessions.access_token(_session_key(session_key))
 
     def account(self, session_key: str) -> Account:
         """Self-service operations on the signed-in user of ``session_key``."""
-        return Account(self.config, self.transport, self.sessions, session_key)
+        return Account(self.config, self.transport, self.sessions, _session_key(session_key))
+
+
+def _session_key(value: object) -> str:
+    return check_text(value, "session_key", max_length=1024)
