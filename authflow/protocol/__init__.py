@@ -60,6 +60,7 @@ __all__ = [
     "SERVICE_ERRORS",
     "ServiceError",
     "SessionNotFoundError",
+    "SignInRestartRequiredError",
     "SoftwareTokenMFANotFoundError",
     "TooManyFailedAttemptsError",
     "TooManyRequestsError",
