@@ -192,7 +192,7 @@ def test_every_failure_of_every_request(
     assert server.injected and server.injected[0][1] == kind
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=st.sampled_from(SCENARIOS), index=st.integers(0, 12),
        kind=st.sampled_from(FAULTS), data=st.data())
 def test_hostile_answers_never_strand_the_flow(
