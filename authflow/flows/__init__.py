@@ -4,8 +4,9 @@
   :mod:`~authflow.flows.signin_machine`, with its options (:mod:`~authflow.flows.options`), the
   challenge table (:mod:`~authflow.flows.challenges`), its requests
   (:mod:`~authflow.flows.signin_requests`), the engine's own answers
-  (:mod:`~authflow.flows.engine_answers`), remembered devices (:mod:`~authflow.flows.devices`)
-  and snapshots (:mod:`~authflow.flows.snapshot`);
+  (:mod:`~authflow.flows.engine_answers`), remembered devices (:mod:`~authflow.flows.devices`),
+  how an attempt ended (:mod:`~authflow.flows.session_end`) and snapshots
+  (:mod:`~authflow.flows.snapshot`);
 * :mod:`~authflow.flows.simple` - :class:`SignUpFlow` and :class:`ForgotPasswordFlow`;
 * :mod:`~authflow.flows.step` - the :class:`Step` every ``step()`` returns;
 * :mod:`~authflow.flows.base` - what every flow shares.

@@ -9,7 +9,8 @@ Confirming is best-effort: Cognito issued the tokens already, so a failure (a dr
 before or after ConfirmDevice was written, throttling, a 5xx, an unusable answer) never fails the
 sign-in. The device is then :attr:`RememberedDevice.pending`: ``flow.confirm_device()`` retries
 it with the same verifier (a retry finding it confirmed, because the lost attempt went through,
-keeps it), and a later sign-in without it is simply given a new device.
+keeps it), and a later sign-in without it is simply given a new device. A pending device lives
+in the flow only (a snapshot does not carry it).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import pytest
 from emulated_cognito import RequestLog, client
 from emulator.conftest import PASSWORD, make_user
 
-from authflow import InvalidStateError, NotAuthorizedError
+from authflow import AuthClient, InvalidStateError, NotAuthorizedError, SignInFlow
 from authflow.emulator import Emulator, ManualClock
 from authflow.protocol.jwt import jwt_claims
 
@@ -62,15 +62,25 @@ async def test_a_failed_confirm_device_keeps_the_sign_in(
         assert "ConfirmDevice" not in requests.operations
 
 
+async def pending_device(
+    emu: Emulator, auth: AuthClient, user: str, fault: str, operation: str
+) -> SignInFlow:
+    """A signed-in flow whose new device is pending: ``fault`` spoiled every attempt at
+    ``operation`` (three: the transport resends throttling and InternalErrorException)."""
+    emu.faults.add(fault, operation=operation, times=3)
+    flow = auth.sign_in(user, PASSWORD, remember_device=True)
+    await flow.step()
+    assert flow.state == "Authenticated" and flow.tokens is not None and flow.device_pending
+    return flow
+
+
 async def test_a_refused_confirmation_is_not_retried(emu: Emulator, clock: ManualClock) -> None:
     # a definitive refusal (the access token was revoked meanwhile) drops the pending device
     pool = emu.create_user_pool("devices", device_configuration=DEVICES)
     make_user(emu, pool.id, "eli")
     async with client(emu, clock, pool_id=pool.id) as auth:
-        emu.faults.add("throttle", operation="ConfirmDevice", times=3)
-        flow = auth.sign_in("eli", PASSWORD, remember_device=True)
-        await flow.step()
-        assert flow.device_pending and flow.tokens is not None
+        flow = await pending_device(emu, auth, "eli", "throttle", "ConfirmDevice")
+        assert flow.tokens is not None
         await auth.transport.send("GlobalSignOut", {"AccessToken": flow.tokens.access_token})
         with pytest.raises(NotAuthorizedError):
             await flow.confirm_device()
@@ -82,10 +92,7 @@ async def test_only_what_failed_is_retried(emu: Emulator, clock: ManualClock) ->
     pool = emu.create_user_pool("devices", device_configuration=DEVICES)
     make_user(emu, pool.id, "fay")
     async with client(emu, clock, pool_id=pool.id) as auth:
-        emu.faults.add("internal_error", operation="UpdateDeviceStatus", times=3)
-        flow = auth.sign_in("fay", PASSWORD, remember_device=True)
-        await flow.step()
-        assert flow.state == "Authenticated" and flow.device_pending
+        flow = await pending_device(emu, auth, "fay", "internal_error", "UpdateDeviceStatus")
         requests = RequestLog(emu)
         await flow.confirm_device()
         assert requests.operations == ["UpdateDeviceStatus"] and not flow.device_pending
