@@ -245,13 +245,11 @@ class SignInFlow(Flow):
 
     @property
     def device_pending(self) -> bool:
-        """Whether this sign-in's new device is not confirmed yet (ConfirmDevice failed after
-        the tokens were issued: :meth:`confirm_device` retries it)."""
+        """Whether the new device awaits :meth:`confirm_device` (ConfirmDevice failed)."""
         return self._devices.pending is not None
 
     async def confirm_device(self) -> None:
-        """Retry confirming this sign-in's new device; it then becomes the session's. Raises
-        what failed (still pending while a retry can help), or InvalidStateError."""
+        """Retry confirming the new device (then the session's); raises what failed."""
         async with self._lock:
             key = self.session_key if self.state == "Authenticated" else None
             await self._devices.retry(self._sessions, key, state=self.state)
@@ -335,8 +333,7 @@ class SignInFlow(Flow):
             await self._fire(kind.engine_trigger)
 
     async def _end_attempt(self, exc: Exception) -> None:
-        """ChallengePending → Unauthenticated (the challenge is kept: answers wait for restart);
-        raises ChallengeExpiredError for a dead Session, else the caller re-raises ``exc``."""
+        """Back to Unauthenticated; ChallengeExpiredError for a dead Session (see session_end)."""
         assert self._challenge is not None
         await self._fire("rejected")
         if self._devices.record is not None and is_unknown_device(exc):
