@@ -19,6 +19,7 @@ from authflow.flows.options import SignInOptions, SignInOptionsArgs
 from authflow.flows.signin import SignInFlow
 from authflow.flows.simple import ForgotPasswordFlow, SignUpFlow
 from authflow.flows.snapshot import SignInSnapshot
+from authflow.protocol.checks import check_callable, check_text
 from authflow.protocol.errors import InvalidStateError, ValidationError
 from authflow.protocol.oauth import check_scopes
 from authflow.sessions.client_credentials import ClientCredentials
@@ -69,6 +70,11 @@ class AuthClient:
     ) -> None:
         if not isinstance(config, CognitoConfig):
             raise ValidationError("config must be a CognitoConfig", field="config")
+        if transport is not None and not isinstance(transport, Transport):
+            raise ValidationError("transport must be a Transport (send, close)", field="transport")
+        if store is not None and not isinstance(store, Store):
+            raise ValidationError("store must be a Store (get, set, delete, lock…)", field="store")
+        check_callable(clock, "clock")
         self.config = config
         self._owns_transport = transport is None
         if transport is None:
@@ -343,18 +349,20 @@ class AuthClient:
     async def access_token(self, session_key: str) -> str:
         """A valid access token for the stored session ``session_key`` (refreshed single-flight
         when about to expire)."""
-        return await self.sessions.access_token(session_key)
+        return await self.sessions.access_token(_session_key(session_key))
 
     def account(self, session_key: str) -> Account:
         """Self-service operations on the signed-in user of ``session_key``."""
-        return Account(self.config, self.transport, self.sessions, session_key)
+        return Account(self.config, self.transport, self.sessions, _session_key(session_key))
 
     async def sign_out(self, session_key: str, *, global_: bool = False) -> None:
         """Sign out the stored session ``session_key`` from any process sharing the store:
         RevokeToken on its refresh token, or with ``global_=True`` GlobalSignOut (every session of
         the user, everywhere; their records here go too). Other sessions of the same user are
         untouched by a plain sign-out. SessionNotFoundError when there is no such session."""
-        await self.sessions.sign_out(session_key, global_=global_)
+        if not isinstance(global_, bool):
+            raise ValidationError("global_ must be True or False", field="global_")
+        await self.sessions.sign_out(_session_key(session_key), global_=global_)
 
     async def sessions_of(self, username: str) -> list[SessionInfo]:
         """The live sessions of a user, newest first (:class:`SessionInfo`: key, login,
@@ -384,3 +392,7 @@ class AuthClient:
         consumer falls that far behind, the oldest queued event is dropped (``stream.dropped``
         counts them). ``async with auth.events() as events: async for event in events: ...``"""
         return self.sessions.events.stream(maxsize)
+
+
+def _session_key(value: object) -> str:
+    return check_text(value, "session_key", max_length=1024)

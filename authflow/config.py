@@ -9,7 +9,9 @@ from typing import Any
 
 import attrs
 
+from authflow.protocol.checks import check_flag, check_optional_text, check_positive
 from authflow.protocol.endpoints import (
+    partition_for_region,
     pool_name_from_pool_id,
     region_from_pool_id,
     resolve_endpoint,
@@ -19,12 +21,12 @@ from authflow.protocol.oauth import check_domain_url, domain_for_prefix
 
 __all__ = ["CognitoConfig"]
 
-_POOL_ID = re.compile(r"^[\w-]+_[0-9a-zA-Z]+$")
-_CLIENT_ID = re.compile(r"^[\w+]+$")
+_POOL_ID = re.compile(r"[\w-]+_[0-9a-zA-Z]+", re.ASCII)
+_CLIENT_ID = re.compile(r"[\w+]+", re.ASCII)
 
 
 def _check_pool_id(_inst: object, _attr: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not _POOL_ID.match(value) or len(value) > 55:
+    if not isinstance(value, str) or not _POOL_ID.fullmatch(value) or len(value) > 55:
         raise ValidationError(
             "user_pool_id must look like '<region>_<id>', e.g. 'us-east-1_AbCdEf123'",
             field="user_pool_id",
@@ -32,13 +34,25 @@ def _check_pool_id(_inst: object, _attr: attrs.Attribute[str], value: str) -> No
 
 
 def _check_client_id(_inst: object, _attr: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not _CLIENT_ID.match(value) or len(value) > 128:
+    if not isinstance(value, str) or not _CLIENT_ID.fullmatch(value) or len(value) > 128:
         raise ValidationError("client_id must be 1..128 word characters", field="client_id")
 
 
 def _check_positive(_inst: object, attr: attrs.Attribute[float], value: float) -> None:
-    if value <= 0:
-        raise ValidationError(f"{attr.name} must be positive", field=attr.name)
+    # a number of seconds: finite (NaN would make every token look fresh for ever) and > 0
+    check_positive(value, attr.name)
+
+
+def _check_region(_inst: object, attr: attrs.Attribute[str], value: str) -> None:
+    partition_for_region(value)  # a ValidationError naming region unless it is a region name
+
+
+def _check_flag(_inst: object, attr: attrs.Attribute[bool], value: bool) -> None:
+    check_flag(value, attr.name)
+
+
+def _check_secret(_inst: object, attr: attrs.Attribute[str | None], value: str | None) -> None:
+    check_optional_text(value, attr.name, max_length=128)
 
 
 #: Cognito's longest refresh-token validity (10 years) and the default (30 days), in seconds.
@@ -85,6 +99,8 @@ class CognitoConfig:
     ``auth_session_validity`` is the app client's challenge-session lifetime in seconds (Cognito's
     default 3 minutes), used for :attr:`authflow.flows.Step.deadline`.
     ``fips``/``dualstack`` pick those regional endpoints (not with a custom ``endpoint``).
+    Every field is checked on construction (type, range; a NaN or infinite number of seconds is
+    refused): a bad one is a :class:`~authflow.protocol.errors.ValidationError` naming it.
     ``use_token_rotation`` makes refreshes use GetTokensFromRefreshToken (required when the app
     client has refresh-token rotation enabled) instead of InitiateAuth REFRESH_TOKEN_AUTH.
     ``rotation_grace_seconds`` is the app client's RetryGracePeriodSeconds (0..60, default 0):
@@ -105,19 +121,19 @@ class CognitoConfig:
 
     user_pool_id: str = attrs.field(validator=_check_pool_id)
     client_id: str = attrs.field(validator=_check_client_id)
-    client_secret: str | None = attrs.field(default=None, repr=False)
+    client_secret: str | None = attrs.field(default=None, repr=False, validator=_check_secret)
     endpoint: str | None = None
-    region: str = attrs.field()
+    region: str = attrs.field(validator=_check_region)
     refresh_leeway: float = attrs.field(default=60.0, validator=_check_positive)
     auth_session_validity: float = attrs.field(default=180.0, validator=_check_positive)
-    use_token_rotation: bool = False
+    use_token_rotation: bool = attrs.field(default=False, validator=_check_flag)
     rotation_grace_seconds: float = attrs.field(default=0.0, validator=_seconds_between(0, 60))
     refresh_token_validity: float = attrs.field(
         default=_DEFAULT_REFRESH_VALIDITY, validator=_seconds_between(60, _MAX_REFRESH_VALIDITY)
     )
     max_sessions_per_user: int | None = attrs.field(default=None, validator=_check_session_limit)
-    fips: bool = False
-    dualstack: bool = False
+    fips: bool = attrs.field(default=False, validator=_check_flag)
+    dualstack: bool = attrs.field(default=False, validator=_check_flag)
     domain: str | None = None
     domain_prefix: str | None = None
     #: The resolved URL requests go to (``endpoint`` if set, else the regional endpoint).
@@ -131,9 +147,21 @@ class CognitoConfig:
 
     @endpoint_url.default
     def _endpoint_url_default(self) -> str:
-        return resolve_endpoint(
-            self.region, fips=self.fips, dualstack=self.dualstack, endpoint_url=self.endpoint
-        )
+        # computed before the validators run: check what it is computed from first
+        check_flag(self.fips, "fips")
+        check_flag(self.dualstack, "dualstack")
+        check_optional_text(self.endpoint, "endpoint", max_length=2048)
+        try:
+            return resolve_endpoint(
+                self.region, fips=self.fips, dualstack=self.dualstack, endpoint_url=self.endpoint
+            )
+        except ValidationError as exc:
+            if exc.field != "endpoint_url":
+                raise
+            raise ValidationError(
+                "endpoint must be an absolute http(s) URL such as 'http://127.0.0.1:9229'",
+                field="endpoint",
+            ) from None
 
     @domain_url.default
     def _domain_url_default(self) -> str | None:

@@ -3,7 +3,7 @@ re-export them) and helpers that make an app client and users."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import pytest
@@ -58,3 +58,17 @@ async def confirmed_user(auth: AuthClient, username: str, password: str = PASSWO
         "Permanent": True})
 
 
+
+
+class RequestLog:
+    """Records the operations the emulator serves from now on (its core's ``handle`` is looked up
+    per request, so wrapping it sees every one)."""
+
+    def __init__(self, emu: Emulator) -> None:
+        self.operations: list[str] = []
+        self._handle = emu.core.handle
+        emu.core.handle = self  # type: ignore[method-assign]
+
+    def __call__(self, operation: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        self.operations.append(operation)
+        return self._handle(operation, body)

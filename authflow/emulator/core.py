@@ -15,12 +15,14 @@ be called from several threads (the web app runs it off the event loop).
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from authflow.emulator._service_model import OPERATION_INPUTS, SHAPES
 from authflow.emulator.clock import Clock, RandBytes, system_clock, system_randbytes
 from authflow.emulator.composition import build_dispatcher, build_signin_router
 from authflow.emulator.config import EmulatorConfig
@@ -32,6 +34,7 @@ from authflow.emulator.request_context import RequestContext
 from authflow.emulator.services import Services
 from authflow.emulator.triggers import Triggers
 from authflow.emulator.validation import validate_input
+from authflow.protocol.errors import ValidationError
 
 __all__ = ["ClientRef", "EmulatorCore", "PoolRef"]
 
@@ -69,6 +72,49 @@ def _pascal(name: str) -> str:
     if name[:1].isupper():
         return name
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+#: Where a setting the provisioning calls do not take is set instead.
+_SET_ELSEWHERE = ("SetUserPoolMfaConfig", "UpdateUserPool", "UpdateUserPoolClient")
+
+
+def _settings_body(
+    operation: str, call: str, settings: Mapping[str, Any], given: Mapping[str, str]
+) -> dict[str, Any]:
+    """The request body for ``settings`` (snake_case or PascalCase members of ``operation``'s
+    input). A name that is not one, or names a member given as an argument (``given``: member →
+    argument), is a ValidationError naming the setting: a silently ignored setting would make a
+    test pass against a pool configured otherwise than it says."""
+    members = [name for name, _ in SHAPES[OPERATION_INPUTS[operation]].members]
+    body: dict[str, Any] = {}
+    for setting, value in settings.items():
+        member = _pascal(setting)
+        if member in given:
+            raise ValidationError(
+                f"{call}(): give {member} as the {given[member]!r} argument, not as a setting",
+                field=setting,
+            )
+        if member not in members:
+            hint = difflib.get_close_matches(member, members, n=1)
+            elsewhere = [
+                other
+                for other in _SET_ELSEWHERE
+                if member in (name for name, _ in SHAPES[OPERATION_INPUTS[other]].members)
+            ]
+            raise ValidationError(
+                f"{call}() has no setting {setting!r}: {operation} has no member {member}"
+                + (f"; did you mean {hint[0]}?" if hint else "")
+                + (
+                    f" (it is set with {elsewhere[0]}: emulator.handle({elsewhere[0]!r}, ...))"
+                    if elsewhere
+                    else ""
+                ),
+                field=setting,
+            )
+        if member in body:
+            raise ValidationError(f"{call}(): {member} is given twice", field=setting)
+        body[member] = value
+    return body
 
 
 class EmulatorCore:
@@ -170,8 +216,10 @@ class EmulatorCore:
     ) -> PoolRef:
         """Create a pool as CreateUserPool would; ``settings`` are the request's members in
         snake_case (``username_attributes=["email"]``, ``policies={"PasswordPolicy": {...}}``) or
-        PascalCase. ``triggers`` are the pool's Lambda triggers as Python callables."""
-        body = {_pascal(k): v for k, v in settings.items()}
+        PascalCase; a name CreateUserPool does not have is a
+        :class:`~authflow.protocol.errors.ValidationError` naming it. ``triggers`` are the
+        pool's Lambda triggers as Python callables."""
+        body = _settings_body("CreateUserPool", "create_user_pool", settings, {"PoolName": "name"})
         body["PoolName"] = name
         wire = self.handle("CreateUserPool", body)["UserPool"]
         if triggers is not None:
@@ -190,8 +238,14 @@ class EmulatorCore:
         self, pool_id: str, name: str = "app", **settings: Any
     ) -> ClientRef:
         """Create an app client as CreateUserPoolClient would (``generate_secret=True``,
-        ``explicit_auth_flows=[...]``, ``prevent_user_existence_errors="ENABLED"`` …)."""
-        body = {_pascal(k): v for k, v in settings.items()}
+        ``explicit_auth_flows=[...]``, ``prevent_user_existence_errors="ENABLED"`` …); a name
+        CreateUserPoolClient does not have is a ValidationError naming it."""
+        body = _settings_body(
+            "CreateUserPoolClient",
+            "create_user_pool_client",
+            settings,
+            {"UserPoolId": "pool_id", "ClientName": "name"},
+        )
         body["UserPoolId"] = pool_id
         body["ClientName"] = name
         wire = self.handle("CreateUserPoolClient", body)["UserPoolClient"]

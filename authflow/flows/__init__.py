@@ -4,9 +4,9 @@
   :mod:`~authflow.flows.signin_machine`, with its options (:mod:`~authflow.flows.options`), the
   challenge table (:mod:`~authflow.flows.challenges`), its requests
   (:mod:`~authflow.flows.signin_requests`), the engine's own answers
-  (:mod:`~authflow.flows.engine_answers`), remembered devices (:mod:`~authflow.flows.devices`)
-  snapshots (:mod:`~authflow.flows.snapshot`) and sign-ins saved by key
-  (:mod:`~authflow.flows.saved`);
+  (:mod:`~authflow.flows.engine_answers`), remembered devices (:mod:`~authflow.flows.devices`),
+  how an attempt ended (:mod:`~authflow.flows.session_end`), snapshots
+  (:mod:`~authflow.flows.snapshot`) and sign-ins saved by key (:mod:`~authflow.flows.saved`);
 * :mod:`~authflow.flows.simple` - :class:`SignUpFlow` and :class:`ForgotPasswordFlow`;
 * :mod:`~authflow.flows.oauth` - :class:`AuthorizationCodeFlow` (the managed login: OAuth 2.0
   code flow with PKCE), with its request and snapshot (:mod:`~authflow.flows.oauth_request`)

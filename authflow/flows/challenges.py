@@ -19,7 +19,8 @@ from typing import Any
 
 import attrs
 
-from authflow.flows._checks import (
+from authflow.protocol.checks import (
+    MAX_ITEMS,
     check_finite,
     check_optional_text,
     check_record,
@@ -221,25 +222,25 @@ def responses_from(answer: object, expects: tuple[str, ...]) -> dict[str, str]:
     when nothing is expected); a mapping is taken key by key, engine keys dropped and a
     non-string CREDENTIAL (a WebAuthn response) JSON-encoded."""
     if isinstance(answer, str):
-        if not answer:
-            raise ValidationError("the answer must not be empty", field="response")
-        return {expects[0] if expects else "ANSWER": answer}
+        key = expects[0] if expects else "ANSWER"
+        return {key: check_text(answer, "response")}
     if not isinstance(answer, Mapping):
-        raise ValidationError("an answer is a string or a dict of ChallengeResponses")
+        wanted = f": {', '.join(expects)}" if expects else ""
+        raise ValidationError(
+            f"an answer is a string or a dict of ChallengeResponses{wanted}", field="response"
+        )
+    if len(answer) > MAX_ITEMS:
+        raise ValidationError(f"an answer has at most {MAX_ITEMS} values", field="response")
     out: dict[str, str] = {}
     for key, value in answer.items():
-        if not isinstance(key, str) or not key:
-            raise ValidationError("ChallengeResponses keys must be non-empty strings")
-        if key in ENGINE_KEYS:
+        if check_text(key, "response key", max_length=256) in ENGINE_KEYS:
             continue  # the engine fills these with the right principal
         if key == "CREDENTIAL" and not isinstance(value, str):
             try:
                 value = json.dumps(value, separators=(",", ":"), allow_nan=False)
             except (TypeError, ValueError, RecursionError):
                 raise ValidationError("CREDENTIAL must be JSON", field="CREDENTIAL") from None
-        if not isinstance(value, str):
-            raise ValidationError(f"the value of {key} must be a string", field=key)
-        out[key] = value
+        out[key] = check_text(value, key, allow_empty=True)
     if not out:
         raise ValidationError("the answer must supply at least one value", field="response")
     return out

@@ -66,6 +66,18 @@ class EngineAnswers:
             responses["SRP_A"] = srp_a
         return responses
 
+    async def answer(
+        self, challenge: Challenge, *, device: DeviceRecord | None, pool_name: str, now: datetime
+    ) -> dict[str, str]:
+        """The responses to ``challenge``, one of the challenges the engine answers itself."""
+        if challenge.name == "PASSWORD_VERIFIER":
+            return await self.password_verifier(challenge, pool_name=pool_name, now=now)
+        if challenge.name == "DEVICE_SRP_AUTH":
+            return await self.device_srp_auth(device)
+        if challenge.name == "DEVICE_PASSWORD_VERIFIER":
+            return await self.device_password_verifier(challenge, device=device, now=now)
+        raise ProtocolViolationError(f"{challenge.name} is not a challenge the engine answers")
+
     async def password_verifier(
         self, challenge: Challenge, *, pool_name: str, now: datetime
     ) -> dict[str, str]:

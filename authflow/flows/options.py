@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 
 import attrs
 
-from authflow.flows._checks import (
+from authflow.protocol.checks import (
     check_flag,
     check_optional_text,
     check_record,

@@ -21,14 +21,16 @@ import attrs
 
 from authflow.config import CognitoConfig
 from authflow.flows import signin_machine
-from authflow.flows.challenges import Challenge, ChooseSetup, SetUpTotp, VerifyTotp, responses_from
+from authflow.flows.challenges import Challenge
 from authflow.flows.devices import RememberedDevice
 from authflow.flows.engine_answers import EngineAnswers
 from authflow.flows.options import SignInOptions
 from authflow.flows.saved import SavableSignIn
+from authflow.flows.session_end import AttemptOutcome
 from authflow.flows.signin_requests import SignInRequests
 from authflow.flows.snapshot import SNAPSHOT_VERSION, SignInSnapshot
 from authflow.flows.step import Step
+from authflow.protocol.checks import check_flag, check_text
 from authflow.protocol.errors import (
     ChallengeExpiredError,
     InvalidStateError,
@@ -93,10 +95,9 @@ class SignInFlow(SavableSignIn):
         clock: Callable[[], float] = time.time,
         initial: str | None = None,
     ) -> None:
-        if not isinstance(username, str) or not username or len(username) > 128:
-            raise ValidationError("username must be 1..128 characters", field="username")
-        if password is not None and (not isinstance(password, str) or not password):
-            raise ValidationError("password must be a non-empty string", field="password")
+        check_text(username, "username", max_length=128)
+        if password is not None:
+            check_text(password, "password", max_length=256)
         if options is not None and not isinstance(options, SignInOptions):
             raise ValidationError("options must be a SignInOptions", field="options")
         super().__init__(initial=initial)
@@ -115,6 +116,7 @@ class SignInFlow(SavableSignIn):
         )
         self._device_retry_used = False
         self._challenge: Challenge | None = None  # the one pending (kept when it went stale)
+        self._outcome = AttemptOutcome()  # wrong answers to it; how the attempt ended
         self._response: AuthResponse | None = None  # the answer the machine advances from
         self._tokens: Tokens | None = None
         self.session_key: str | None = None
@@ -169,40 +171,44 @@ class SignInFlow(SavableSignIn):
           (``step.expects[0]``), or a dict of ChallengeResponses keys.
 
         Raises the service's typed error for a wrong answer (the flow stays where it was),
-        :class:`ChallengeExpiredError` when the challenge Session is dead (the flow is back to
-        Unauthenticated) and :class:`InvalidStateError` when the flow is Authenticated,
-        Refreshing or SignedOut.
+        :class:`ChallengeExpiredError` when the challenge Session is dead (then, until
+        :meth:`restart`, SignInRestartRequiredError for answers) and :class:`InvalidStateError`
+        when the flow is Authenticated, Refreshing or SignedOut.
         """
         async with self._lock:
             state = self.state
             if state == "Unauthenticated":
-                if response is not None:
-                    if not isinstance(response, str) or not response:
-                        raise ValidationError(
-                            "before the sign-in starts, a response can only be the password",
-                            field="password",
-                        )
-                    self._engine.password = response
+                self._outcome.check_answer(state, self._challenge)
+                if response is not None:  # before the sign-in starts, only the password
+                    self._engine.password = check_text(response, "password", max_length=256)
                 await self._start()
             elif state == "ChallengePending":
-                if response is None:
-                    raise ValidationError(
-                        f"{self.challenge} expects an answer: {', '.join(self.current.expects)}",
-                        field="response",
-                    )
                 try:
                     await self._fire("answer", response=response)
                 except ServiceError as exc:
                     if not is_dead_challenge_session(exc):
+                        self._outcome.refused(exc)
                         raise  # e.g. CodeMismatchError: still ChallengePending, answer again
-                    await self._fire("rejected")
-                    raise ChallengeExpiredError.from_service_error(exc) from exc
+                    await self._end_attempt(exc)  # raises ChallengeExpiredError
                 if self._response is not None:  # MFA_SETUP sub-choices answer locally
                     await self._advance()
             else:
                 raise InvalidStateError(
                     f"SignIn: step() is not possible while {state}", state=state, trigger="step"
                 )
+            return self.current
+
+    async def restart(self, password: str | None = None) -> Step:
+        """Sign in again from InitiateAuth, dropping any attempt in progress; needed after a
+        :class:`ChallengeExpiredError` (answers are refused until then, so a code is never sent
+        as a password), and the way to get a new code. ``password`` replaces ``sign_in``'s."""
+        if password is not None:
+            check_text(password, "password", max_length=256)
+        async with self._lock:
+            await self._fire("restart")
+            self._challenge, self._engine.password = None, password or self._engine.password
+            self._outcome.restarted()
+            await self._start()
             return self.current
 
     async def cancel(self) -> None:
@@ -234,8 +240,20 @@ class SignInFlow(SavableSignIn):
     async def sign_out(self, *, global_: bool = False) -> None:
         """Sign out: revoke the refresh token (RevokeToken), or every session of the user with
         ``global_=True`` (GlobalSignOut). On error the flow stays Authenticated."""
+        check_flag(global_, "global_")
         async with self._lock:
             await self._fire("sign_out", global_=global_)
+
+    @property
+    def device_pending(self) -> bool:
+        """Whether the new device awaits :meth:`confirm_device` (ConfirmDevice failed)."""
+        return self._devices.pending is not None
+
+    async def confirm_device(self) -> None:
+        """Retry confirming the new device (then the session's); raises what failed."""
+        async with self._lock:
+            key = self.session_key if self.state == "Authenticated" else None
+            await self._devices.retry(self._sessions, key, state=self.state)
 
     # -- starting -------------------------------------------------------------------------------
 
@@ -254,8 +272,6 @@ class SignInFlow(SavableSignIn):
                 log.info("remembered device is gone; signing in again without it")
                 self._device_retry_used = True
                 await self._devices.forget()
-                if self.state == "ChallengePending":
-                    await self._fire("rejected")
 
     async def _send_initiate_auth(self, event: Any) -> None:
         options = self._options
@@ -277,8 +293,20 @@ class SignInFlow(SavableSignIn):
     # -- the response loop ----------------------------------------------------------------------
 
     async def _advance(self) -> None:
-        """Consume the last response: fire the outcome, and answer engine challenges until the
-        caller must act or the sign-in completes."""
+        """Consume the last response and answer engine challenges until the caller must act or
+        the sign-in completes. A failure here ends the attempt (see signin_machine), except
+        fetching MFA_SETUP's TOTP secret on arrival: answering the challenge retries that."""
+        try:
+            arrival = await self._consume_responses()
+        except Exception as exc:
+            if self.state == "ChallengePending":
+                await self._end_attempt(exc)  # raises ChallengeExpiredError for a dead Session
+            raise
+        if arrival is not None:
+            await self._fire(arrival)
+
+    async def _consume_responses(self) -> str | None:
+        """Fire each response's outcome; return a caller challenge's arrival trigger, if any."""
         while True:
             response = self._response
             self._response = None
@@ -286,7 +314,7 @@ class SignInFlow(SavableSignIn):
                 raise ProtocolViolationError("no response to advance from")
             if response.authentication_result is not None:
                 await self._fire("authenticated", result=response.authentication_result)
-                return
+                return None
             if not response.challenge_name:
                 raise ProtocolViolationError(
                     "response has neither a ChallengeName nor an AuthenticationResult",
@@ -298,24 +326,22 @@ class SignInFlow(SavableSignIn):
                 login=self._login,
                 deadline=self._clock() + self._config.auth_session_validity,
             )
+            self._outcome.challenged()
             await self._fire("challenged")
             kind = self._challenge.kind
             if kind.engine_trigger is None:
-                arrival = kind.on_arrival(self._challenge)
-                if arrival is not None:
-                    await self._fire(arrival)
-                return
-            try:
-                await self._fire(kind.engine_trigger)
-            except Exception as exc:
-                # an engine-answered step cannot be answered again (its SECRET_BLOCK or Session
-                # is spent, or the server's values were hostile): back to Unauthenticated
-                await self._fire("rejected")
-                if self._devices.record is not None and is_unknown_device(exc):
-                    await self._devices.forget()  # _start retries once without it
-                if isinstance(exc, ServiceError) and is_dead_challenge_session(exc):
-                    raise ChallengeExpiredError.from_service_error(exc) from exc
-                raise
+                return kind.on_arrival(self._challenge)
+            await self._fire(kind.engine_trigger)
+
+    async def _end_attempt(self, exc: Exception) -> None:
+        """Back to Unauthenticated; ChallengeExpiredError for a dead Session (see session_end)."""
+        assert self._challenge is not None
+        await self._fire("rejected")
+        if self._devices.record is not None and is_unknown_device(exc):
+            await self._devices.forget()  # _start retries once without it
+        expired = self._outcome.end(exc, self._challenge, now=self._clock())
+        if expired is not None:
+            raise expired from exc
 
     async def _respond(self, responses: Mapping[str, str]) -> None:
         assert self._challenge is not None
@@ -326,50 +352,26 @@ class SignInFlow(SavableSignIn):
             client_metadata=self._options.client_metadata,
         )
 
-    # -- caller-answered challenges ---------------------------------------------------------------
+    # -- answering challenges: the caller's answers, the engine's own (flows/engine_answers.py) ---
 
     async def _send_answer(self, event: Any) -> None:
-        challenge = self._challenge
-        assert challenge is not None
-        kind = challenge.kind
-        responses = responses_from(event.kwargs["response"], kind.expected_keys(challenge))
-        action = kind.interpret(challenge, responses)
-        if isinstance(action, SetUpTotp):
-            await self._associate_software_token(None)
-        elif isinstance(action, ChooseSetup):
-            self._challenge = attrs.evolve(challenge, setup_choice=action.choice)
-        elif isinstance(action, VerifyTotp):
-            self._challenge = await self._requests.verify_software_token(
-                challenge, action.code, action.friendly_device_name
-            )
-            await self._respond({})
-        else:
-            await self._respond(await self._engine.complete(action))
+        assert self._challenge is not None
+        self._challenge, responses = await self._requests.carry_out(
+            self._challenge, event.kwargs["response"], self._engine
+        )
+        if responses is not None:
+            await self._respond(responses)
 
     async def _associate_software_token(self, event: Any) -> None:
         assert self._challenge is not None
         self._challenge = await self._requests.associate_software_token(self._challenge)
 
-    # -- engine-answered challenges (flows/engine_answers.py) ----------------------------------
-
-    def _now(self) -> datetime:
-        return datetime.fromtimestamp(self._clock(), tz=UTC)
-
-    async def _answer_password_verifier(self, event: Any) -> None:
+    async def _answer_engine_challenge(self, event: Any) -> None:
         assert self._challenge is not None
-        engine, pool_name = self._engine, self._config.pool_name
+        now = datetime.fromtimestamp(self._clock(), tz=UTC)
+        device, pool_name = self._devices.record, self._config.pool_name
         await self._respond(
-            await engine.password_verifier(self._challenge, pool_name=pool_name, now=self._now())
-        )
-
-    async def _answer_device_srp_auth(self, event: Any) -> None:
-        await self._respond(await self._engine.device_srp_auth(self._devices.record))
-
-    async def _answer_device_password_verifier(self, event: Any) -> None:
-        assert self._challenge is not None
-        engine, device = self._engine, self._devices.record
-        await self._respond(
-            await engine.device_password_verifier(self._challenge, device=device, now=self._now())
+            await self._engine.answer(self._challenge, device=device, pool_name=pool_name, now=now)
         )
 
     # -- completion, refresh and sign-out -------------------------------------------------------

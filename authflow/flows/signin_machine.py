@@ -10,11 +10,12 @@ States (top level, always one of these strings)::
         │                   │               verify_device_password / set_up_totp──▶ (Respond…)
         │                   ├─challenged──▶ ChallengePending
         │                   ├─authenticated──▶ Authenticated
-        │                   └─rejected──▶ Unauthenticated   (proof refused, session expired)
+        │                   └─rejected──▶ Unauthenticated   (proof refused, session dead)
         └─authenticated──▶ Authenticated ──refresh──▶ Refreshing ──exchange──▶ (refresh)
                                 │                  ├─refreshed / refresh_failed──▶ Authenticated
                                 │                  └─expired──▶ SignedOut
                                 └─sign_out──▶ SignedOut
+    restart: Unauthenticated | ChallengePending ──▶ Unauthenticated   (then start)
     cancel: Unauthenticated | ChallengePending ──▶ SignedOut
 
 Guarantees:
@@ -28,6 +29,15 @@ Guarantees:
   ``step(password)`` then starts again, optionally with a corrected password.
 * USERNAME, SECRET_HASH and DEVICE_KEY are filled in by the engine with the right principal: the
   typed login for InitiateAuth, USER_ID_FOR_SRP (the internal username) after SRP.
+* Past the server's answer, a failure never leaves the flow ChallengePending on an engine
+  challenge or on tokens it could not keep: it moves back to Unauthenticated and re-raises.
+* A dead challenge Session (expired, or used up by too many wrong answers) moves back to
+  Unauthenticated with :class:`~authflow.protocol.errors.ChallengeExpiredError`; if the caller
+  had been asked something, answers then raise
+  :class:`~authflow.protocol.errors.SignInRestartRequiredError` until ``restart()`` (never sent
+  as a password). ``restart`` is the caller's explicit new start.
+* Confirming a new device is best-effort: its failure never fails a sign-in whose tokens were
+  issued (``flow.device_pending``, ``flow.confirm_device()`` retries).
 * A stale remembered device ("Device does not exist.") is forgotten and the sign-in retried once
   without it.
 * ``snapshot()`` is JSON-safe and never holds the password; ``AuthClient.resume`` rebuilds the
@@ -62,11 +72,11 @@ TRANSITIONS: tuple[dict[str, Any], ...] = (
      "before": "_send_answer"},
     # engine-answered challenges (flows/challenges.py names these triggers)
     {"trigger": "verify_password", "source": "ChallengePending", "dest": None,
-     "before": "_answer_password_verifier"},
+     "before": "_answer_engine_challenge"},
     {"trigger": "authenticate_device", "source": "ChallengePending", "dest": None,
-     "before": "_answer_device_srp_auth"},
+     "before": "_answer_engine_challenge"},
     {"trigger": "verify_device_password", "source": "ChallengePending", "dest": None,
-     "before": "_answer_device_password_verifier"},
+     "before": "_answer_engine_challenge"},
     {"trigger": "set_up_totp", "source": "ChallengePending", "dest": None,
      "before": "_associate_software_token"},
     # server outcomes
@@ -75,6 +85,9 @@ TRANSITIONS: tuple[dict[str, Any], ...] = (
     {"trigger": "authenticated", "source": ["Unauthenticated", "ChallengePending"],
      "dest": "Authenticated", "before": "_complete_sign_in"},
     {"trigger": "rejected", "source": "ChallengePending", "dest": "Unauthenticated"},
+    # the caller starts again (required once a challenge Session died)
+    {"trigger": "restart", "source": ["Unauthenticated", "ChallengePending"],
+     "dest": "Unauthenticated"},
     # refresh and sign-out
     {"trigger": "refresh", "source": "Authenticated", "dest": "Refreshing"},
     {"trigger": "exchange", "source": "Refreshing", "dest": None, "before": "_send_refresh"},

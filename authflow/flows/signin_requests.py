@@ -13,7 +13,14 @@ from collections.abc import Mapping
 import attrs
 
 from authflow.config import CognitoConfig
-from authflow.flows.challenges import Challenge
+from authflow.flows.challenges import (
+    Challenge,
+    ChooseSetup,
+    SetUpTotp,
+    VerifyTotp,
+    responses_from,
+)
+from authflow.flows.engine_answers import EngineAnswers
 from authflow.flows.options import SignInOptions
 from authflow.protocol.errors import (
     EnableSoftwareTokenMFAError,
@@ -110,6 +117,23 @@ class SignInRequests:
             client_metadata=client_metadata or None,
         )
         return await call(self._transport, request)
+
+    async def carry_out(
+        self, challenge: Challenge, answer: object, engine: EngineAnswers
+    ) -> tuple[Challenge, dict[str, str] | None]:
+        """What the caller's ``answer`` to ``challenge`` leads to: the challenge as it now
+        stands, and the ChallengeResponses to answer it with (``None``: MFA_SETUP's next
+        question comes first). Checked locally first (a ValidationError sends nothing)."""
+        kind = challenge.kind
+        action = kind.interpret(challenge, responses_from(answer, kind.expected_keys(challenge)))
+        if isinstance(action, SetUpTotp):
+            return await self.associate_software_token(challenge), None
+        if isinstance(action, ChooseSetup):
+            return attrs.evolve(challenge, setup_choice=action.choice), None
+        if isinstance(action, VerifyTotp):
+            code, name = action.code, action.friendly_device_name
+            return await self.verify_software_token(challenge, code, name), {}
+        return challenge, await engine.complete(action)
 
     async def associate_software_token(self, challenge: Challenge) -> Challenge:
         """MFA_SETUP with TOTP, step 1: the secret for the authenticator, on the challenge's

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from authflow.config import CognitoConfig
 from authflow.flows.base import Flow
 from authflow.flows.step import CodeDelivery, Step
+from authflow.protocol.checks import check_text, check_text_map
 from authflow.protocol.errors import InvalidStateError, ValidationError
 from authflow.protocol.operations import (
     ConfirmForgotPasswordRequest,
@@ -49,6 +50,10 @@ def _attribute_list(values: Mapping[str, str]) -> list[AttributeType] | None:
     return [AttributeType(name=k, value=v) for k, v in values.items()] or None
 
 
+def _optional_map(value: object, field: str) -> dict[str, str]:
+    return {} if value is None else check_text_map(value, field)
+
+
 def _code_from(response: str | Mapping[str, Any] | None, key: str) -> str:
     if isinstance(response, str):
         code = response
@@ -58,15 +63,14 @@ def _code_from(response: str | Mapping[str, Any] | None, key: str) -> str:
         code = None
     if not isinstance(code, str) or not code.strip():
         raise ValidationError(f"a {key} is needed", field=key)
-    return code.strip()
+    return check_text(code.strip(), key, max_length=2048)
 
 
 class _ClientFlow(Flow):
     def __init__(
         self, *, config: CognitoConfig, transport: Transport, username: str, **kw: Any
     ) -> None:
-        if not isinstance(username, str) or not username or len(username) > 128:
-            raise ValidationError("username must be 1..128 characters", field="username")
+        check_text(username, "username", max_length=128)
         super().__init__(**kw)
         self._config = config
         self._transport = transport
@@ -117,15 +121,12 @@ class SignUpFlow(_ClientFlow):
         client_metadata: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(config=config, transport=transport, username=username)
-        if password is not None and (not isinstance(password, str) or not password):
-            raise ValidationError("password must be a non-empty string", field="password")
-        for name, value in (attributes or {}).items():
-            if not isinstance(name, str) or not isinstance(value, str) or not name:
-                raise ValidationError("attributes must map names to strings", field="attributes")
+        if password is not None:
+            check_text(password, "password", max_length=256)
         self._password = password
-        self._attributes = dict(attributes or {})
-        self._validation = dict(validation_data or {})
-        self._metadata = dict(client_metadata or {})
+        self._attributes = _optional_map(attributes, "attributes")
+        self._validation = _optional_map(validation_data, "validation_data")
+        self._metadata = _optional_map(client_metadata, "client_metadata")
         #: The new user's ``sub`` once registered.
         self.user_sub: str | None = None
         #: ConfirmSignUp's Session: pass it to ``sign_in(..., auth_flow="USER_AUTH", session=...)``
@@ -236,7 +237,7 @@ class ForgotPasswordFlow(_ClientFlow):
         client_metadata: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(config=config, transport=transport, username=username)
-        self._metadata = dict(client_metadata or {})
+        self._metadata = _optional_map(client_metadata, "client_metadata")
 
     def __repr__(self) -> str:
         return f"ForgotPasswordFlow(state={self.state!r})"
@@ -253,9 +254,7 @@ class ForgotPasswordFlow(_ClientFlow):
                 if not isinstance(response, Mapping):
                     raise ValidationError("give {'ConfirmationCode': ..., 'Password': ...}")
                 code = _code_from(response, "ConfirmationCode")
-                password = response.get("Password")
-                if not isinstance(password, str) or not password:
-                    raise ValidationError("a new Password is needed", field="Password")
+                password = check_text(response.get("Password"), "Password", max_length=256)
                 await self._fire("reset", code=code, password=password)
                 await self._fire("password_reset")
             else:

@@ -75,6 +75,7 @@ __all__ = [
     "SERVICE_ERRORS",
     "ServiceError",
     "SessionNotFoundError",
+    "SignInRestartRequiredError",
     "SoftwareTokenMFANotFoundError",
     "StateMismatchError",
     "TooManyFailedAttemptsError",

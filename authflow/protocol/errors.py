@@ -73,6 +73,7 @@ __all__ = [
     "SERVICE_ERRORS",
     "ServiceError",
     "SessionNotFoundError",
+    "SignInRestartRequiredError",
     "SoftwareTokenMFANotFoundError",
     "StateMismatchError",
     "TooManyFailedAttemptsError",
@@ -559,23 +560,78 @@ class UnrecognizedClientError(IamAuthError):
 
 
 class ChallengeExpiredError(NotAuthorizedError):
-    """The challenge Session expired (AuthSessionValidity passed) or was already used.
+    """The challenge Session can no longer be answered. ``reason`` says why:
+
+    * ``"expired"`` - the app client's auth session validity passed;
+    * ``"used up"`` - it was answered already, or too many wrong answers spent it;
+    * ``"refused"`` - the server does not know it (or it belongs to another challenge).
 
     Raised by a sign-in flow in place of the :class:`NotAuthorizedError` Cognito sent (see
-    :func:`is_dead_challenge_session`); the flow went back to Unauthenticated and ``step()``
-    (with the password, for password flows) starts the sign-in again.
+    :func:`is_dead_challenge_session`; Cognito's text does not always tell "expired" from "used
+    up", the flow decides with the Session's deadline and the wrong answers it saw). The flow
+    went back to Unauthenticated; ``flow.restart()`` signs in again.
     """
 
+    #: ``"expired"``, ``"used up"`` or ``"refused"``.
+    reason: str = "expired"
+
     @classmethod
-    def from_service_error(cls, error: ServiceError) -> ChallengeExpiredError:
-        """The typed error for ``error`` (keeps its code, status, request id and operation)."""
-        return cls(
-            "the sign-in session expired; step() starts again",
+    def from_service_error(
+        cls, error: ServiceError, *, reason: str = "expired", explanation: str | None = None
+    ) -> ChallengeExpiredError:
+        """The typed error for ``error`` (keeps its code, status, request id and operation);
+        ``explanation`` says what happened, in words (default: the challenge session
+        ``reason``)."""
+        if explanation is None:
+            verb = "" if reason == "expired" else "was "
+            explanation = f"the challenge session {verb}{reason}"
+        made = cls(
+            f"{explanation}; call flow.restart() to sign in again",
             code=error.code,
             status=error.status,
             request_id=error.request_id,
             operation=error.operation,
         )
+        made.reason = reason
+        return made
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (_rebuild_expired, (self.message, self.code, self.status, self.request_id,
+                                   self.operation, self.reason))
+
+
+def _rebuild_expired(
+    message: str,
+    code: str,
+    status: int | None,
+    request_id: str | None,
+    operation: str | None,
+    reason: str,
+) -> ChallengeExpiredError:
+    error = ChallengeExpiredError(
+        message, code=code, status=status, request_id=request_id, operation=operation
+    )
+    error.reason = reason
+    return error
+
+
+class SignInRestartRequiredError(InvalidStateError):
+    """``step()`` was given an answer after the sign-in's challenge session ended (see
+    :class:`ChallengeExpiredError`): the answer is not sent, since before a new InitiateAuth it
+    would be taken as a password and count towards the user's lockout. ``flow.restart()`` signs
+    in again; ``reason`` is how the session ended (``"expired"``, ``"used up"``, ``"refused"``,
+    or ``"incomplete"``: it was answered but the sign-in could not complete)."""
+
+    def __init__(self, message: str, *, reason: str = "ended") -> None:
+        super().__init__(message, state="Unauthenticated", trigger="step")
+        self.reason = reason
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (_rebuild_restart_required, (str(self), self.reason))
+
+
+def _rebuild_restart_required(message: str, reason: str) -> SignInRestartRequiredError:
+    return SignInRestartRequiredError(message, reason=reason)
 
 
 class SessionNotFoundError(InvalidStateError):

@@ -155,7 +155,7 @@ async def test_expired_challenge_session(emu: Emulator, clock: ManualClock) -> N
         with pytest.raises(ChallengeExpiredError):
             await flow.step(PASSWORD)
         assert flow.state == "Unauthenticated"
-        await flow.step("Temp-Pass-1!")
+        await flow.restart("Temp-Pass-1!")
         await flow.step(PASSWORD)
         assert flow.state == "Authenticated"
 

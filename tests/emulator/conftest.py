@@ -1,4 +1,5 @@
-"""Fixtures: emulators on 127.0.0.1 (async, or on a thread for boto3), boto3 clients, raw HTTP."""
+"""Fixtures: emulators on 127.0.0.1 (async, or on a thread for boto3), boto3 clients, raw HTTP;
+no blocking call on the event loop (tests/loop_hygiene.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import aiohttp
 import boto3
 import pytest
 from botocore.config import Config
+from loop_hygiene import no_blocking_calls
 
 from authflow.emulator import Emulator, ManualClock, threaded_emulator
+
+__all__ = ["no_blocking_calls"]  # an autouse fixture: imported to apply here
 
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 _SESSION = boto3.session.Session()

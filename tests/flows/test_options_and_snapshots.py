@@ -169,8 +169,12 @@ def test_the_flows_auth_flow_set_has_its_own_name() -> None:
 # -- snapshots ----------------------------------------------------------------------------------
 
 
+# read once, at import: async tests must not read files on the event loop (tests/loop_hygiene.py)
+_V1_TEXT = V1.read_text(encoding="utf-8")
+
+
 def v1() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(V1.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(_V1_TEXT)
     assert data["version"] == 1
     return data
 

@@ -30,6 +30,7 @@ from authflow.protocol.errors import (
     InvalidStateError,
     NotAuthorizedError,
     ProtocolViolationError,
+    SignInRestartRequiredError,
     ValidationError,
 )
 from authflow.protocol.secret_hash import secret_hash
@@ -232,9 +233,12 @@ async def test_expired_session_gives_clear_error_and_restarts() -> None:
     await flow.step()
     with pytest.raises(ChallengeExpiredError) as info:
         await flow.step("123456")
-    assert isinstance(info.value, NotAuthorizedError)
+    assert isinstance(info.value, NotAuthorizedError) and info.value.reason == "expired"
     assert flow.state == "Unauthenticated"
-    await flow.step()
+    with pytest.raises(SignInRestartRequiredError):  # restarting is the caller's decision
+        await flow.step()
+    assert len(script.sent("InitiateAuth")) == 1
+    await flow.restart()
     assert flow.state == "Authenticated"
 
 

@@ -10,6 +10,7 @@ typed, credentials checked and hidden, botocore imported lazily and its absence 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -203,7 +204,8 @@ async def test_missing_credentials_fail_before_any_request(server: Server, aws_e
 
 
 async def test_a_profile_read_from_the_shared_files(server: Server, aws_env: AwsFiles) -> None:
-    aws_env.config.write_text(
+    await asyncio.to_thread(
+        aws_env.config.write_text,
         f"[profile ops]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
         f"aws_session_token = {TOKEN}\n", encoding="utf-8")
     async with transport(server, "ops") as t:
@@ -214,8 +216,8 @@ async def test_a_profile_read_from_the_shared_files(server: Server, aws_env: Aws
 
 async def test_a_malformed_shared_file_is_a_credentials_error(server: Server,
                                                               aws_env: AwsFiles) -> None:
-    aws_env.credentials.write_text(f"[default\naws_secret_access_key = {SECRET}\n",
-                                   encoding="utf-8")
+    await asyncio.to_thread(aws_env.credentials.write_text,
+                            f"[default\naws_secret_access_key = {SECRET}\n", encoding="utf-8")
     async with transport(server, "default") as t:
         with pytest.raises(E.CredentialsError, match="could not be loaded") as info:
             await t.send("AdminInitiateAuth", ADMIN_BODY)
