@@ -65,7 +65,9 @@ async def run_demo(out: Callable[[str], None] = print) -> int:
             flow.on_transition(show)
             step = await flow.step()
             assert flow.session_key is not None and flow.tokens is not None
-            out(f"   -> {step.state}; session key {flow.session_key}")
+            # the key's random session id is a secret (it opens the stored session): not shown
+            shown = (flow.session_key or "").rpartition(":")[0] + ":<session id>"
+            out(f"   -> {step.state}; session stored under {shown}")
 
             token = await auth.access_token(flow.session_key)
             claims = jwt_claims(token)
