@@ -25,10 +25,14 @@ __all__ = ["MAX_TOKEN_LENGTH", "CompactJws", "decode_json_segment", "split_compa
 #: attributes stays well below this. Longer input is refused before any decoding.
 MAX_TOKEN_LENGTH: Final = 16 * 1024
 
-# Segments are checked by decoding them: binascii's strict mode refuses anything outside the
-# base64 alphabet in C, and "+", "/" and "=" (base64 but not base64url) are looked for first.
-# (A regular expression over a 1 KB token costs more than the JSON decoding.)
-_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
+# Segments are checked by decoding them, in C: one translation maps base64url's "-" and "_" to
+# base64's "+" and "/", and "+", "/" and "=" (base64 but not base64url; JWS segments carry no
+# padding) to "!", which binascii's strict mode refuses with everything else outside the base64
+# alphabet. (A regular expression over a 1 KB token costs more than the JSON decoding; scanning
+# the token for the three characters first cost as much as the decoding.)
+_FROM_URLSAFE = bytes.maketrans(b"-_+/=", b"+/!!!")
+# The padding a segment of length n needs, by n % 4 (1 is impossible: refused first).
+_PADDING: Final = (b"", b"", b"==", b"=")
 _MAX_KID_LENGTH: Final = 1024
 _ALGORITHM: Final = "RS256"
 # A pool signs with two keys, so its tokens carry two distinct header segments: the parsed
@@ -64,20 +68,18 @@ class CompactJws(NamedTuple):
 
 
 def _b64url(segment: bytes, what: str) -> bytes:
-    """Decode a segment known to hold no "+", "/" or "="; :class:`MalformedTokenError` if it is
-    empty or not base64url."""
+    """Decode an unpadded base64url segment; :class:`MalformedTokenError` if it is empty or not
+    base64url."""
     # A length of 4n+1 cannot be base64 at all.
-    if not segment or len(segment) % 4 == 1:
+    rest = len(segment) % 4
+    if not segment or rest == 1:
         raise MalformedTokenError(f"the token's {what} is not base64url")
-    padded = segment.translate(_FROM_URLSAFE) + b"=" * (-len(segment) % 4)
     try:
-        return binascii.a2b_base64(padded, strict_mode=True)
+        return binascii.a2b_base64(
+            segment.translate(_FROM_URLSAFE) + _PADDING[rest], strict_mode=True
+        )
     except binascii.Error:
         raise MalformedTokenError(f"the token's {what} is not base64url") from None
-
-
-def _urlsafe(data: bytes) -> bool:
-    return b"+" not in data and b"/" not in data and b"=" not in data
 
 
 def _refuse_constant(name: str) -> Any:
@@ -102,18 +104,24 @@ def decode_json_segment(segment: str, what: str) -> dict[str, Any]:
         data = segment.encode("ascii")
     except UnicodeEncodeError:
         raise MalformedTokenError(f"the token's {what} is not base64url") from None
-    if not _urlsafe(data):
-        raise MalformedTokenError(f"the token's {what} is not base64url")
     return _json_object(_b64url(data, what), what)
+
+
+_JSON_WHITESPACE: Final = " \t\n\r"
 
 
 def _json_object(
     raw: bytes, what: str, decoder: json.JSONDecoder = _STRICT_JSON
 ) -> dict[str, Any]:
+    # raw_decode, with JSON's whitespace stripped here: decode() would find the whitespace with
+    # two regular-expression matches.
     try:
-        value = decoder.decode(raw.decode("utf-8"))
+        text = raw.decode("utf-8").strip(_JSON_WHITESPACE)
+        value, end = decoder.raw_decode(text)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise MalformedTokenError(f"the token's {what} is not UTF-8 JSON") from None
+    if end != len(text):
+        raise MalformedTokenError(f"the token's {what} is not UTF-8 JSON")
     if not isinstance(value, dict):
         raise MalformedTokenError(f"the token's {what} is not a JSON object")
     return value
@@ -161,20 +169,15 @@ def split_compact_jws(token: object) -> CompactJws:
         data = token.encode("ascii")
     except UnicodeEncodeError:
         raise MalformedTokenError("the token is not ASCII") from None
-    parts = data.split(b".")
-    if len(parts) != 3:
+    # find() looks for one byte with memchr; split() would compare every byte in a loop.
+    first = data.find(b".")
+    second = data.find(b".", first + 1)
+    if first < 0 or second < 0 or data.find(b".", second + 1) >= 0:
         raise MalformedTokenError("the token is not three dot-separated segments")
-    header_segment, payload_segment, signature_segment = parts
-    if not _urlsafe(data):
-        raise MalformedTokenError("the token is not base64url (it has '+', '/' or '=')")
     # The header first, so that an alg of none with an empty signature is reported as such.
-    header, kid = _header(header_segment)
-    payload = _b64url(payload_segment, "payload")
+    header, kid = _header(data[:first])
+    payload = _b64url(data[first + 1 : second], "payload")
+    # Positional, in field order: CompactJws is built once per token.
     return CompactJws(
-        header=header,
-        kid=kid,
-        signing_input=data[: len(header_segment) + 1 + len(payload_segment)],
-        payload_bytes=payload,
-        signature=_b64url(signature_segment, "signature"),
-        text=token,
+        header, kid, data[:second], payload, _b64url(data[second + 1 :], "signature"), token
     )
