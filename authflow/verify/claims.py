@@ -8,8 +8,8 @@ refused).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
+from math import isfinite
 from types import MappingProxyType
 from typing import Any, Literal, NoReturn, TypeGuard
 
@@ -33,8 +33,12 @@ _STR: frozenset[type] = frozenset({str})
 def _number(value: object, name: str) -> float:
     # bool is an int subclass: ``"exp": true`` is not a time; JSON's 1e400 parses to inf.
     kind = type(value)
-    if kind is int or (kind is float and math.isfinite(value)):  # type: ignore[arg-type]
+    if kind is int or (kind is float and isfinite(value)):  # type: ignore[arg-type]
         return value  # type: ignore[return-value]
+    _not_number(name)
+
+
+def _not_number(name: str) -> NoReturn:
     raise MalformedTokenError(f"the token's {name} claim is not a number")
 
 
@@ -64,7 +68,7 @@ def _audience(payload: Mapping[str, Any]) -> tuple[str, ...]:
     raise MalformedTokenError("the token's aud claim is not a string or a list of strings")
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, slots=False)
 class TokenClaims:
     """What a verified Cognito token says, typed.
 
@@ -141,7 +145,12 @@ class TokenClaims:
         if type(issuer) is not str:
             _not_text("iss")
         groups = get("cognito:groups")
-        nbf, auth_time = get("nbf"), get("auth_time")
+        exp, iat, nbf, auth_time = get("exp"), get("iat"), get("nbf"), get("auth_time")
+        # bool is an int subclass (``"exp": true`` is not a time); JSON's 1e400 parses to inf.
+        if type(exp) is not int and (type(exp) is not float or not isfinite(exp)):
+            _not_number("exp")
+        if type(iat) is not int and (type(iat) is not float or not isfinite(iat)):
+            _not_number("iat")
         # Positional, in field order (a keyword call builds a dict per token); the payload is a
         # dict decoded for this token alone: it is kept as raw without a copy.
         return cls(
@@ -152,8 +161,8 @@ class TokenClaims:
             issuer,
             scopes,
             _NONE if groups is None else _strings(groups, "cognito:groups"),
-            _number(get("exp"), "exp"),
-            _number(get("iat"), "iat"),
+            exp,
+            iat,
             None if nbf is None else _number(nbf, "nbf"),
             None if auth_time is None else _number(auth_time, "auth_time"),
             jti,

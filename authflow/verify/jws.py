@@ -41,6 +41,9 @@ _HEADER_CACHE_SIZE: Final = 256
 _headers: dict[bytes, tuple[Mapping[str, Any], str]] = {}
 
 
+_new_tuple = tuple.__new__
+
+
 class CompactJws(NamedTuple):
     """A compact JWS split into its parts; nothing in it is verified yet.
 
@@ -128,9 +131,7 @@ def _json_object(
 
 
 def _header(segment: bytes) -> tuple[Mapping[str, Any], str]:
-    cached = _headers.get(segment)
-    if cached is not None:
-        return cached
+    """Parse and check a header segment not met before (and keep it, while there is room)."""
     header = _json_object(_b64url(segment, "header"), "header")
     if header.get("alg") != _ALGORITHM:
         raise UnsupportedAlgorithmError("the token's alg is not RS256")
@@ -175,9 +176,10 @@ def split_compact_jws(token: object) -> CompactJws:
     if first < 0 or second < 0 or data.find(b".", second + 1) >= 0:
         raise MalformedTokenError("the token is not three dot-separated segments")
     # The header first, so that an alg of none with an empty signature is reported as such.
-    header, kid = _header(data[:first])
+    header_segment = data[:first]
+    header, kid = _headers.get(header_segment) or _header(header_segment)
     payload = _b64url(data[first + 1 : second], "payload")
-    # Positional, in field order: CompactJws is built once per token.
-    return CompactJws(
-        header, kid, data[:second], payload, _b64url(data[second + 1 :], "signature"), token
-    )
+    signature = _b64url(data[second + 1 :], "signature")
+    # tuple.__new__ directly: the named tuple's own __new__ is a Python function, a frame per
+    # token for nothing.
+    return _new_tuple(CompactJws, (header, kid, data[:second], payload, signature, token))
