@@ -32,7 +32,7 @@ IAM-authorized requests (``Admin*``, provisioning) are accepted unsigned unless
 
 from authflow.emulator.clock import Clock, ManualClock, RandBytes
 from authflow.emulator.config import EmulatorConfig
-from authflow.emulator.core import ClientRef, EmulatorCore, PoolRef
+from authflow.emulator.core import ClientRef, EmulatorCore, KeyRotation, PoolRef
 from authflow.emulator.faults import FaultRule, Faults
 from authflow.emulator.outbox import Message, Outbox
 from authflow.emulator.server import Emulator, threaded_emulator
@@ -46,6 +46,7 @@ __all__ = [
     "EmulatorCore",
     "FaultRule",
     "Faults",
+    "KeyRotation",
     "ManualClock",
     "Message",
     "Outbox",

@@ -12,6 +12,12 @@ endpoints, say) is one more function over the same core:
   checked. Every request then meets the fault rules (``drop_after``: after the operation).
 * :func:`add_well_known_routes` — ``GET /{poolId}/.well-known/jwks.json`` and
   ``…/openid-configuration``.
+* :func:`add_signing_key_routes` — ``POST /_emulator/pools/{poolId}/rotate-keys``, a test control
+  (Cognito rotates its keys unannounced): new signing keys for the pool
+  (:meth:`~authflow.emulator.core.EmulatorCore.rotate_signing_keys`). The body is empty or
+  ``{"retireOld": true|false}`` (default false: the replaced keys stay published until the next
+  rotation); → 200 ``{"idTokenKid", "accessTokenKid", "previousKids", "retiredKids"}``, 400 for
+  another body, 404 for an unknown pool.
 * :func:`add_emulator_routes` — ``GET /_emulator/health`` → 200 ``{"status": "ok"}``;
   ``GET /_emulator/outbox[?username=…&purpose=…]`` → ``{"messages": [...]}``.
 * :func:`~authflow.emulator.fault_routes.add_fault_routes` — ``/_emulator/faults``.
@@ -43,11 +49,12 @@ from authflow.emulator.faults import Faults
 from authflow.emulator.oauth_routes import add_oauth_routes
 from authflow.emulator.sigv4 import SigV4Verifier, signature_required
 from authflow.protocol.endpoints import TARGET_PREFIX
-from authflow.protocol.errors import ServiceError
+from authflow.protocol.errors import ResourceNotFoundError, ServiceError
 
 __all__ = [
     "add_cognito_routes",
     "add_emulator_routes",
+    "add_signing_key_routes",
     "add_well_known_routes",
     "build_app",
     "parse_json_body",
@@ -69,6 +76,7 @@ def build_app(
     app = web.Application(client_max_size=1024 * 1024)
     add_cognito_routes(app.router, core, faults, executor, signatures)
     add_emulator_routes(app.router, core)
+    add_signing_key_routes(app.router, core, executor)
     add_fault_routes(app.router, faults)
     add_well_known_routes(app.router, core, executor)
     add_oauth_routes(app.router, core, faults, executor)
@@ -199,3 +207,34 @@ async def _well_known(
     except ServiceError as error:
         return web.json_response({"message": error.message}, status=404)
     return web.json_response(document)
+
+
+_MAX_CONTROL_BODY = 1024
+
+
+def add_signing_key_routes(
+    router: web.UrlDispatcher, core: EmulatorCore, executor: Executor | None
+) -> None:
+    """``POST /_emulator/pools/{pool_id}/rotate-keys``; ``executor`` generates the keys."""
+
+    async def rotate_keys(request: web.Request) -> web.Response:
+        raw = await request.content.read(_MAX_CONTROL_BODY + 1)
+        body = parse_json_body(raw) if len(raw) <= _MAX_CONTROL_BODY else None
+        if not isinstance(body, dict) or set(body) - {"retireOld"}:
+            body = None
+        retire_old = body.get("retireOld", False) if body is not None else None
+        if not isinstance(retire_old, bool):
+            return web.json_response(
+                {"message": 'the body must be empty or {"retireOld": true|false}'}, status=400
+            )
+        rotate = functools.partial(
+            core.rotate_signing_keys, request.match_info["pool_id"], retire_old=retire_old
+        )
+        try:
+            # Off the loop: two RSA keys are generated.
+            rotation = await asyncio.get_running_loop().run_in_executor(executor, rotate)
+        except ResourceNotFoundError as error:
+            return web.json_response({"message": error.message}, status=404)
+        return web.json_response(rotation.to_json())
+
+    router.add_post("/_emulator/pools/{pool_id}/rotate-keys", rotate_keys)

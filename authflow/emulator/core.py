@@ -28,6 +28,7 @@ from authflow.emulator.composition import build_dispatcher, build_signin_router
 from authflow.emulator.config import EmulatorConfig
 from authflow.emulator.dispatch import Dispatcher
 from authflow.emulator.domain import AuthEventFeedback, Pool
+from authflow.emulator.jwt import SigningKey
 from authflow.emulator.oauth.endpoints import OAuthEndpoints
 from authflow.emulator.outbox import Outbox
 from authflow.emulator.request_context import RequestContext
@@ -36,7 +37,7 @@ from authflow.emulator.triggers import Triggers
 from authflow.emulator.validation import validate_input
 from authflow.protocol.errors import ValidationError
 
-__all__ = ["ClientRef", "EmulatorCore", "PoolRef"]
+__all__ = ["ClientRef", "EmulatorCore", "KeyRotation", "PoolRef"]
 
 
 @attrs.frozen
@@ -56,6 +57,27 @@ class ClientRef:
     pool_id: str
     name: str
     secret: str | None = attrs.field(repr=False)
+
+
+@attrs.frozen
+class KeyRotation:
+    """What ``rotate_signing_keys`` returns: the kids of the pool's new keys, the kids of the keys
+    they replaced (still published, see :meth:`EmulatorCore.rotate_signing_keys`) and those no
+    longer published."""
+
+    id_token_kid: str
+    access_token_kid: str
+    previous_kids: tuple[str, ...]
+    retired_kids: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form ``POST /_emulator/pools/{poolId}/rotate-keys`` answers with."""
+        return {
+            "idTokenKid": self.id_token_kid,
+            "accessTokenKid": self.access_token_kid,
+            "previousKids": list(self.previous_kids),
+            "retiredKids": list(self.retired_kids),
+        }
 
 
 def _pascal(name: str) -> str:
@@ -256,8 +278,38 @@ class EmulatorCore:
             secret=wire.get("ClientSecret"),
         )
 
+    def rotate_signing_keys(self, pool_id: str, *, retire_old: bool = False) -> KeyRotation:
+        """Give the pool new ID-token and access-token signing keys (new kids); tokens are
+        signed with them from now on.
+
+        The keys replaced stay in the JWKS, and access tokens they signed stay accepted by the
+        user operations, until the next rotation, so tokens already issued keep verifying (as
+        when Cognito rotates its keys); ``retire_old=True`` drops them at once instead.
+        ResourceNotFoundException for an unknown pool."""
+        if not isinstance(pool_id, str):
+            raise ValidationError("pool_id must be a str", field="pool_id")
+        if not isinstance(retire_old, bool):
+            raise ValidationError("retire_old must be a bool", field="retire_old")
+        with self.lock:
+            self.services.directory.pool(pool_id)
+        # Generated outside the lock (about 0.1 s a key): requests go on meanwhile.
+        id_key, access_key = SigningKey.generate(), SigningKey.generate()
+        with self.lock:
+            pool = self.services.directory.pool(pool_id)
+            retired = self.services.tokens.rotate_keys(
+                pool, id_key, access_key, retire_old=retire_old
+            )
+            previous = (pool.previous_id_key, pool.previous_access_key)
+        return KeyRotation(
+            id_token_kid=id_key.kid,
+            access_token_kid=access_key.kid,
+            previous_kids=tuple(k.kid for k in previous if k is not None),
+            retired_kids=retired,
+        )
+
     def jwks(self, pool_id: str) -> dict[str, Any]:
-        """The pool's JSON Web Key Set (ID-token key, then access-token key)."""
+        """The pool's JSON Web Key Set (ID-token key, then access-token key, then the keys the
+        last rotation replaced while they are kept)."""
         with self.lock:
             return self.services.tokens.jwks(self.services.directory.pool(pool_id))
 

@@ -385,6 +385,10 @@ class Pool:
     fake_secret: bytes = attrs.field(default=b"", repr=False)
     id_key: SigningKey | None = attrs.field(default=None, repr=False)
     access_key: SigningKey | None = attrs.field(default=None, repr=False)
+    #: The keys the last rotation replaced: still published in the JWKS, and the access key
+    #: still accepted, until the next rotation (``TokenService.rotate_keys``).
+    previous_id_key: SigningKey | None = attrs.field(default=None, repr=False)
+    previous_access_key: SigningKey | None = attrs.field(default=None, repr=False)
     #: SetUserPoolMfaConfig's factor settings (SmsMfaConfiguration, SoftwareTokenMfaConfiguration,
     #: EmailMfaConfiguration, WebAuthnConfiguration) as last set.
     mfa_config: dict[str, Any] = attrs.field(factory=dict, repr=False)

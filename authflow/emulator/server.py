@@ -15,7 +15,7 @@ from aiohttp import web
 from authflow.emulator.app import build_app
 from authflow.emulator.clock import Clock, RandBytes
 from authflow.emulator.config import EmulatorConfig
-from authflow.emulator.core import ClientRef, EmulatorCore, PoolRef
+from authflow.emulator.core import ClientRef, EmulatorCore, KeyRotation, PoolRef
 from authflow.emulator.faults import Faults
 from authflow.emulator.outbox import Outbox
 from authflow.emulator.sigv4 import IamCredentials, SigV4Verifier
@@ -165,6 +165,12 @@ class Emulator:
     def set_triggers(self, pool_id: str, triggers: Triggers) -> None:
         """Replace a pool's Lambda triggers with ``triggers`` (``Triggers()`` removes them)."""
         self.core.set_triggers(pool_id, triggers)
+
+    def rotate_signing_keys(self, pool_id: str, *, retire_old: bool = False) -> KeyRotation:
+        """Give the pool new signing keys; the replaced keys stay published until the next
+        rotation unless ``retire_old`` (see :meth:`EmulatorCore.rotate_signing_keys`; over HTTP:
+        ``POST /_emulator/pools/{pool_id}/rotate-keys``)."""
+        return self.core.rotate_signing_keys(pool_id, retire_old=retire_old)
 
     def create_user_pool_client(
         self, pool_id: str, name: str = "app", **settings: Any

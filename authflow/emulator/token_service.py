@@ -4,7 +4,10 @@ Every sign-in starts a *token family* (:class:`~authflow.emulator.domain.TokenFa
 access and refresh tokens share an ``origin_jti`` and are revoked together (GlobalSignOut,
 RevokeToken, a deleted or disabled user). Refresh tokens are opaque (a JWE-looking string);
 only the SHA-256 of each is kept. Each pool signs with two RSA keys, one for ID tokens and one
-for access tokens (:mod:`authflow.emulator.jwt`), generated on first use.
+for access tokens (:mod:`authflow.emulator.jwt`), generated on first use and replaced by
+:meth:`TokenService.rotate_keys`: the keys a rotation replaces stay published (and the access key
+accepted) until the next rotation, so tokens already issued keep verifying, as when Cognito
+rotates its keys.
 """
 
 from __future__ import annotations
@@ -67,8 +70,39 @@ class TokenService:
         return pool.access_key
 
     def jwks(self, pool: Pool) -> dict[str, Any]:
-        """The pool's JSON Web Key Set (ID-token key, then access-token key)."""
-        return {"keys": [self.id_key(pool).jwk(), self.access_key(pool).jwk()]}
+        """The pool's JSON Web Key Set: ID-token key, access-token key, then the two keys the
+        last rotation replaced, while they are kept."""
+        keys = [self.id_key(pool), self.access_key(pool)]
+        keys += [k for k in (pool.previous_id_key, pool.previous_access_key) if k is not None]
+        return {"keys": [key.jwk() for key in keys]}
+
+    @staticmethod
+    def rotate_keys(
+        pool: Pool, id_key: SigningKey, access_key: SigningKey, *, retire_old: bool = False
+    ) -> tuple[str, ...]:
+        """Sign the pool's tokens with ``id_key`` and ``access_key`` from now on.
+
+        The keys replaced stay in the JWKS, and access tokens they signed stay accepted, until
+        the next rotation; with ``retire_old`` they are dropped at once (tokens they signed stop
+        verifying). Either way the keys of the rotation before are dropped. Returns the kids no
+        longer published. (The caller generates the keys: RSA generation is slow.)"""
+        published = [pool.id_key, pool.access_key, pool.previous_id_key, pool.previous_access_key]
+        if retire_old:
+            pool.previous_id_key = pool.previous_access_key = None
+        else:
+            pool.previous_id_key, pool.previous_access_key = pool.id_key, pool.access_key
+        pool.id_key, pool.access_key = id_key, access_key
+        kept = {pool.previous_id_key, pool.previous_access_key}
+        return tuple(k.kid for k in published if k is not None and k not in kept)
+
+    @staticmethod
+    def _access_key(pool: Pool, kid: object) -> SigningKey | None:
+        """The published access-token key ``kid``: the current one or the one a rotation
+        replaced (never an ID-token key: Cognito signs access tokens with the access key)."""
+        for key in (pool.access_key, pool.previous_access_key):
+            if key is not None and key.kid == kid:
+                return key
+        return None
 
     # ------------------------------------------------------------------ issue
 
@@ -250,10 +284,10 @@ class TokenService:
             raise invalid from None
         iss = claims.get("iss")
         pool = self._directory.find_pool(iss.rsplit("/", 1)[-1]) if isinstance(iss, str) else None
-        if pool is None or iss != self.issuer(pool) or pool.access_key is None:
+        if pool is None or iss != self.issuer(pool):
             raise invalid
-        key = pool.access_key
-        if header.get("alg") != "RS256" or header.get("kid") != key.kid:
+        key = self._access_key(pool, header.get("kid"))
+        if header.get("alg") != "RS256" or key is None:
             raise invalid
         if not key.verify(signing_input, signature):
             raise invalid

@@ -5,7 +5,7 @@
 ...                          token_use="access")
 >>> claims = await verifier.verify(token)  # doctest: +SKIP
 
-Needs the ``verify`` extra (PyJWT with cryptography).
+Needs the ``verify`` extra (PyJWT with cryptography, orjson).
 """
 
 from authflow.verify.claims import TokenClaims, TokenUse

@@ -8,10 +8,10 @@ refused).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
+from math import isfinite
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn, TypeGuard
 
 import attrs
 
@@ -27,41 +27,50 @@ __all__ = ["TokenClaims", "TokenUse"]
 TokenUse = Literal["access", "id"]
 
 _NONE: frozenset[str] = frozenset()
-_OPTIONAL_TEXT = ("jti", "origin_jti", "device_key")
+_STR: frozenset[type] = frozenset({str})
 
 
 def _number(value: object, name: str) -> float:
     # bool is an int subclass: ``"exp": true`` is not a time; JSON's 1e400 parses to inf.
     kind = type(value)
-    if kind is int or (kind is float and math.isfinite(value)):  # type: ignore[arg-type]
+    if kind is int or (kind is float and isfinite(value)):  # type: ignore[arg-type]
         return value  # type: ignore[return-value]
+    _not_number(name)
+
+
+def _not_number(name: str) -> NoReturn:
     raise MalformedTokenError(f"the token's {name} claim is not a number")
 
 
-def _text(value: object, name: str) -> str:
-    if type(value) is str:
-        return value
+def _not_text(name: str) -> NoReturn:
     raise MalformedTokenError(f"the token's {name} claim is not a string")
+
+
+def _string_list(value: object) -> TypeGuard[list[str]]:
+    """Whether ``value`` is a JSON array of strings (the item types are compared in C)."""
+    return type(value) is list and _STR.issuperset(map(type, value))
 
 
 def _strings(value: object, name: str) -> frozenset[str]:
     if value is None:
         return _NONE
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not _string_list(value):
         raise MalformedTokenError(f"the token's {name} claim is not a list of strings")
     return frozenset(value)
 
 
 def _audience(payload: Mapping[str, Any]) -> tuple[str, ...]:
     value = payload.get("aud")
-    if isinstance(value, str):
+    if type(value) is str:
         return (value,)
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+    if value and _string_list(value):
         return tuple(value)
     raise MalformedTokenError("the token's aud claim is not a string or a list of strings")
 
 
-@attrs.frozen(repr=False)
+# Not slotted: attrs fills a frozen class's __dict__ directly, where slots would cost an
+# object.__setattr__ call per field (one object is built per verified token).
+@attrs.frozen(repr=False, slots=False)
 class TokenClaims:
     """What a verified Cognito token says, typed.
 
@@ -99,14 +108,23 @@ class TokenClaims:
         Raises :class:`MalformedTokenError` (naming the claim) for a missing or mistyped one,
         :class:`WrongTokenUseError` when ``token_use`` is neither ``access`` nor ``id``.
         """
+        # Once per verified token: the checks are written out (a call each would cost more
+        # than the check), and each claim is read once.
         get = payload.get
         token_use = get("token_use")
         if token_use == "access":
             use: TokenUse = "access"
-            client_id = _text(get("client_id"), "client_id")
+            client_id = get("client_id")
+            if type(client_id) is not str:
+                _not_text("client_id")
             username = get("username")
             scope = get("scope")
-            scopes = frozenset(_text(scope, "scope").split()) if scope is not None else _NONE
+            if scope is None:
+                scopes = _NONE
+            elif type(scope) is str:
+                scopes = frozenset(scope.split())
+            else:
+                _not_text("scope")
         elif token_use == "id":
             use = "id"
             client_id = _audience(payload)[0]
@@ -114,31 +132,45 @@ class TokenClaims:
             scopes = _NONE
         else:
             raise WrongTokenUseError("the token's token_use is neither access nor id")
-        if username is not None:
-            _text(username, "username")
-        for name in _OPTIONAL_TEXT:
-            value = get(name)
-            if value is not None and type(value) is not str:
-                raise MalformedTokenError(f"the token's {name} claim is not a string")
-        nbf = get("nbf")
-        auth_time = get("auth_time")
+        if username is not None and type(username) is not str:
+            _not_text("username")
+        jti, origin_jti, device_key = get("jti"), get("origin_jti"), get("device_key")
+        if jti is not None and type(jti) is not str:
+            _not_text("jti")
+        if origin_jti is not None and type(origin_jti) is not str:
+            _not_text("origin_jti")
+        if device_key is not None and type(device_key) is not str:
+            _not_text("device_key")
+        sub, issuer = get("sub"), get("iss")
+        if type(sub) is not str:
+            _not_text("sub")
+        if type(issuer) is not str:
+            _not_text("iss")
+        groups = get("cognito:groups")
+        exp, iat, nbf, auth_time = get("exp"), get("iat"), get("nbf"), get("auth_time")
+        # bool is an int subclass (``"exp": true`` is not a time); JSON's 1e400 parses to inf.
+        if type(exp) is not int and (type(exp) is not float or not isfinite(exp)):
+            _not_number("exp")
+        if type(iat) is not int and (type(iat) is not float or not isfinite(iat)):
+            _not_number("iat")
+        # Positional, in field order (a keyword call builds a dict per token); the payload is a
+        # dict decoded for this token alone: it is kept as raw without a copy.
         return cls(
-            sub=_text(get("sub"), "sub"),
-            username=username,
-            client_id=client_id,
-            token_use=use,
-            issuer=_text(get("iss"), "iss"),
-            scopes=scopes,
-            groups=_strings(get("cognito:groups"), "cognito:groups"),
-            exp=_number(get("exp"), "exp"),
-            iat=_number(get("iat"), "iat"),
-            nbf=None if nbf is None else _number(nbf, "nbf"),
-            auth_time=None if auth_time is None else _number(auth_time, "auth_time"),
-            jti=get("jti"),
-            origin_jti=get("origin_jti"),
-            device_key=get("device_key"),
-            # The payload is a dict decoded for this token alone: no copy is needed.
-            raw=MappingProxyType(payload),
+            sub,
+            username,
+            client_id,
+            use,
+            issuer,
+            scopes,
+            _NONE if groups is None else _strings(groups, "cognito:groups"),
+            exp,
+            iat,
+            None if nbf is None else _number(nbf, "nbf"),
+            None if auth_time is None else _number(auth_time, "auth_time"),
+            jti,
+            origin_jti,
+            device_key,
+            MappingProxyType(payload),
         )
 
     @property

@@ -10,8 +10,8 @@ The checks, in the order they run (each failure its own error, see :mod:`authflo
    a key;
 3. key — the ``kid`` is in the issuer's JWKS, refetched once if not (:class:`UnknownKeyError`,
    :class:`JwksUnavailableError`);
-4. signature — RS256 with that key, by PyJWT (:class:`TokenSignatureError`); only now is the
-   payload decoded;
+4. signature — RS256 with that key, by ``cryptography`` (:class:`TokenSignatureError`); only
+   now is the payload parsed;
 5. ``iss`` — exactly the pool's issuer (:class:`WrongIssuerError`);
 6. claim types (:class:`MalformedTokenError`), ``token_use`` (:class:`WrongTokenUseError`);
 7. app client — ``client_id`` (access) or ``aud`` (ID) among ``client_ids``
@@ -27,12 +27,17 @@ The checks, in the order they run (each failure its own error, see :mod:`authflo
 Why PyJWT and not joserfc: both are maintained and both verify RS256 through ``cryptography``;
 PyJWT is what most Cognito verification code already uses (its ``PyJWKClient`` is the usual
 hand-written baseline), so the extra adds nothing new to most services. authflow uses PyJWT's
-JWK loading (``RSAAlgorithm.from_jwk``) and its RS256 ``verify``; it splits the compact token
-itself (:mod:`authflow.verify.jws`) because PyJWT's ``decode`` spends most of its time checking
-base64url one character at a time, and authflow's error taxonomy needs its own claim checks.
+JWK loading (``RSAAlgorithm.from_jwk``), once per key; the signature is checked by calling
+``cryptography``'s ``RSAPublicKey.verify`` (PKCS#1 v1.5, SHA-256) on the loaded key, which is all
+PyJWT's RS256 ``verify`` does, without building the padding and hash objects per token. It splits
+the compact token itself (:mod:`authflow.verify.jws`) because PyJWT's ``decode`` spends most of
+its time checking base64url one character at a time, and authflow's error taxonomy needs its own
+claim checks.
 
 Everything after the key lookup is CPU only (one RSA-2048 verification is a few tens of
-microseconds): it runs on the event loop, which is cheaper than a thread hop.
+microseconds): it runs on the event loop, which is cheaper than a thread hop. There is no cache
+of verified tokens: every token is verified in full (an expired or revoked one must not be
+answered from a cache, and repeated tokens would flatter a benchmark).
 """
 
 from __future__ import annotations
@@ -44,8 +49,10 @@ from types import TracebackType
 from typing import Final
 
 import aiohttp
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
-from jwt.algorithms import RSAAlgorithm
+from cryptography.hazmat.primitives.hashes import SHA256
 
 from authflow.protocol.endpoints import region_from_pool_id, resolve_endpoint
 from authflow.protocol.errors import ValidationError
@@ -70,7 +77,9 @@ _CLIENT_ID = re.compile(r"[\w+]{1,128}", re.ASCII)
 _SCOPE = re.compile(r"[\x21\x23-\x5B\x5D-\x7E]{1,512}")  # RFC 6749 scope-token
 _GROUP = re.compile(r"[^\x00-\x1f]{1,128}")
 _MAX_LEEWAY: Final = 300.0
-_RS256: Final = RSAAlgorithm(RSAAlgorithm.SHA256)
+# RS256 is RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3); both objects are immutable.
+_PKCS1V15: Final = PKCS1v15()
+_SHA256: Final = SHA256()
 
 
 def cognito_issuer(user_pool_id: str, endpoint: str | None = None) -> str:
@@ -256,8 +265,10 @@ class TokenVerifier:
         return self._transport
 
     def _check(self, jws: CompactJws, key: RSAPublicKey) -> TokenClaims:
-        if not _RS256.verify(jws.signing_input, key, jws.signature):
-            raise TokenSignatureError("the token's signature does not verify")
+        try:
+            key.verify(jws.signature, jws.signing_input, _PKCS1V15, _SHA256)
+        except InvalidSignature:
+            raise TokenSignatureError("the token's signature does not verify") from None
         payload = jws.payload()
         if payload.get("iss") != self.issuer:
             raise WrongIssuerError(f"the token was not issued by {self.issuer}")

@@ -37,6 +37,7 @@ def test_exports_are_pinned() -> None:
         "EmulatorCore",
         "FaultRule",
         "Faults",
+        "KeyRotation",
         "ManualClock",
         "Message",
         "Outbox",

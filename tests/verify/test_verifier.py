@@ -236,6 +236,37 @@ async def test_a_signed_payload_that_is_not_json_is_malformed(
         await refused(make_verifier(clock=fixed()), token, MalformedTokenError)
 
 
+async def test_a_validly_signed_payload_that_is_not_strict_json_is_malformed(
+    server: JwksServer, make_verifier: MakeVerifier
+) -> None:
+    text = json.dumps(access_claims(server.issuer, now=NOW))[:-1]
+    for extra in ('"custom": NaN', '"custom": -Infinity', '"custom": "\\ud800"',
+                  '"custom": ' + "[" * 1100 + "]" * 1100):
+        token = rsa_key(0).sign_bytes(f"{text}, {extra}}}".encode())
+        await refused(make_verifier(clock=fixed()), token, MalformedTokenError)
+    # Integers beyond 64 bits are numbers still (read as floats), not a refusal.
+    token = rsa_key(0).sign_bytes(f'{text}, "custom": {2**70}}}'.encode())
+    claims = await make_verifier(clock=fixed()).verify(token)
+    assert claims.raw["custom"] == float(2**70)
+
+
+async def test_standard_base64_or_padding_is_refused_though_the_bytes_are_the_same(
+    server: JwksServer, make_verifier: MakeVerifier
+) -> None:
+    # The same signature and payload bytes written in base64's alphabet ("+", "/") or padded
+    # ("="): a lenient decoder would verify them, JWS (RFC 7515 §2) allows only unpadded
+    # base64url.
+    verifier = make_verifier(clock=fixed())
+    tokens = (rsa_key(0).sign(access_claims(server.issuer, now=NOW)) for _ in range(50))
+    token = next(t for t in tokens if {"-", "_"} & set(t.split(".")[2]))
+    assert await verifier.verify(token)
+    head, body, sig = token.split(".")
+    standard = str.maketrans("-_", "+/")
+    for forged in (f"{head}.{body}.{sig.translate(standard)}", f"{head}.{body}.{sig}==",
+                   f"{head}.{body}=.{sig}", f"{head}.{body}.{sig[:-1]}"):
+        await refused(verifier, forged, MalformedTokenError)
+
+
 # -- claims --------------------------------------------------------------------------------------
 
 
