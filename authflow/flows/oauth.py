@@ -46,9 +46,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from authflow.config import CognitoConfig
-from authflow.flows.base import Flow
 from authflow.flows.oauth_request import AuthorizationCodeSnapshot, AuthorizationRequest
 from authflow.flows.oauth_tokens import CodeGrantChecks
+from authflow.flows.session_flow import SESSION_STATES, SessionFlow, session_transitions
 from authflow.flows.step import Step
 from authflow.protocol.errors import (
     AuthflowError,
@@ -66,7 +66,7 @@ from authflow.protocol.oauth import (
     logout_url,
     parse_callback,
 )
-from authflow.sessions.manager import DEFINITIVE_REFRESH_ERRORS, SessionManager, tokens_from_result
+from authflow.sessions.manager import SessionManager, tokens_from_result
 from authflow.sessions.record import Tokens
 from authflow.transport.oauth import OAuthTransport
 
@@ -76,13 +76,9 @@ log = logging.getLogger("authflow.flows.oauth")
 
 #: What ``step()`` expects while ChallengePending.
 _EXPECTS = ("callback_url",)
-_SIGNED_OUT_BY_REFRESH: tuple[type[Exception], ...] = (
-    *DEFINITIVE_REFRESH_ERRORS,
-    SessionNotFoundError,
-)
 
 
-class AuthorizationCodeFlow(Flow):
+class AuthorizationCodeFlow(SessionFlow):
     """A sign-in through the managed login page (see the module docstring).
 
     Create it with :meth:`authflow.AuthClient.authorize`; drive it with :meth:`step`::
@@ -94,13 +90,7 @@ class AuthorizationCodeFlow(Flow):
     """
 
     NAME = "AuthorizationCode"
-    STATES: ClassVar[tuple[str, ...]] = (
-        "Unauthenticated",
-        "ChallengePending",
-        "Authenticated",
-        "Refreshing",
-        "SignedOut",
-    )
+    STATES: ClassVar[tuple[str, ...]] = SESSION_STATES
     INITIAL = "Unauthenticated"
     FINALS = frozenset({"SignedOut"})
     TRANSITIONS: ClassVar[tuple[dict[str, Any], ...]] = (
@@ -110,15 +100,7 @@ class AuthorizationCodeFlow(Flow):
          "before": "_redeem_code"},
         {"trigger": "denied", "source": "ChallengePending", "dest": "Unauthenticated"},
         {"trigger": "rejected", "source": "ChallengePending", "dest": "Unauthenticated"},
-        {"trigger": "refresh", "source": "Authenticated", "dest": "Refreshing"},
-        {"trigger": "exchange", "source": "Refreshing", "dest": None, "before": "_send_refresh"},
-        {"trigger": "refreshed", "source": "Refreshing", "dest": "Authenticated"},
-        {"trigger": "refresh_failed", "source": "Refreshing", "dest": "Authenticated"},
-        {"trigger": "expired", "source": "Refreshing", "dest": "SignedOut"},
-        {"trigger": "sign_out", "source": "Authenticated", "dest": "SignedOut",
-         "before": "_revoke"},
-        {"trigger": "cancel", "source": ["Unauthenticated", "ChallengePending"],
-         "dest": "SignedOut"},
+        *session_transitions("_revoke"),
     )  # fmt: skip
 
     def __init__(
@@ -240,25 +222,6 @@ class AuthorizationCodeFlow(Flow):
             await self._fire("cancel")
             self._request = None
             self._redeemed = None
-
-    async def refresh(self) -> Tokens:
-        """Refresh the tokens through ``/oauth2/token``: Authenticated → Refreshing →
-        Authenticated. A revoked or expired refresh token (``invalid_grant``) signs the session
-        out (→ SignedOut) and re-raises; a transient failure goes back to Authenticated."""
-        async with self._lock:
-            await self._fire("refresh")
-            try:
-                await self._fire("exchange")
-            except _SIGNED_OUT_BY_REFRESH:
-                self._tokens = None
-                await self._fire("expired")
-                raise
-            except BaseException:
-                await self._fire("refresh_failed")
-                raise
-            await self._fire("refreshed")
-            assert self._tokens is not None
-            return self._tokens
 
     async def sign_out(self, *, logout_uri: str | None = None) -> str:
         """Revoke the session's refresh token (``/oauth2/revoke``: its access and ID tokens go

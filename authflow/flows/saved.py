@@ -23,8 +23,8 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from authflow.flows.base import Flow
 from authflow.flows.challenges import kind_of
+from authflow.flows.session_flow import SessionFlow
 from authflow.protocol.errors import InvalidStateError
 from authflow.storage.errors import StoreError
 
@@ -38,7 +38,7 @@ __all__ = ["SavableSignIn"]
 log = logging.getLogger("authflow.flows.signin")
 
 
-class SavableSignIn(Flow):
+class SavableSignIn(SessionFlow):
     """A sign-in that can be saved to the store by key (:meth:`save`) and followed there."""
 
     _sessions: SessionManager

@@ -36,13 +36,12 @@ from authflow.protocol.errors import (
     InvalidStateError,
     ProtocolViolationError,
     ServiceError,
-    SessionNotFoundError,
     ValidationError,
     is_dead_challenge_session,
     is_unknown_device,
 )
 from authflow.protocol.shapes import AuthenticationResult
-from authflow.sessions.manager import DEFINITIVE_REFRESH_ERRORS, SessionManager, tokens_from_result
+from authflow.sessions.manager import SessionManager, tokens_from_result
 from authflow.sessions.record import Tokens
 from authflow.sessions.signin_operations import AuthResponse
 from authflow.transport.base import Transport
@@ -56,10 +55,6 @@ __all__ = ["ChallengeExpiredError", "SNAPSHOT_VERSION", "SignInFlow"]
 log = logging.getLogger("authflow.flows.signin")
 
 #: Refresh outcomes after which the flow is SignedOut.
-_SIGNED_OUT_BY_REFRESH: tuple[type[Exception], ...] = (
-    *DEFINITIVE_REFRESH_ERRORS,
-    SessionNotFoundError,  # the record was signed out by another flow or process
-)
 
 
 
@@ -215,27 +210,6 @@ class SignInFlow(SavableSignIn):
         """Abandon an unfinished sign-in (→ SignedOut)."""
         async with self._lock:
             await self._fire("cancel")
-
-    async def refresh(self) -> Tokens:
-        """Refresh the tokens: Authenticated → Refreshing → Authenticated.
-
-        Definitive failures (revoked or expired refresh token) go to SignedOut and re-raise;
-        transient ones (network, throttling, 5xx) go back to Authenticated and re-raise.
-        """
-        async with self._lock:
-            await self._fire("refresh")
-            try:
-                await self._fire("exchange")
-            except _SIGNED_OUT_BY_REFRESH:
-                self._tokens = None
-                await self._fire("expired")
-                raise
-            except BaseException:
-                await self._fire("refresh_failed")
-                raise
-            await self._fire("refreshed")
-            assert self._tokens is not None
-            return self._tokens
 
     async def sign_out(self, *, global_: bool = False) -> None:
         """Sign out: revoke the refresh token (RevokeToken), or every session of the user with

@@ -48,16 +48,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from authflow.flows.session_flow import SESSION_STATES, session_transitions
+
 __all__ = ["FINALS", "INITIAL", "STATES", "TRANSITIONS"]
 
 #: The top-level states; ``flow.state`` is always one of them.
-STATES: tuple[str, ...] = (
-    "Unauthenticated",
-    "ChallengePending",
-    "Authenticated",
-    "Refreshing",
-    "SignedOut",
-)
+STATES: tuple[str, ...] = SESSION_STATES
 #: Where a new sign-in starts.
 INITIAL = "Unauthenticated"
 #: Where a sign-in ends.
@@ -88,14 +84,6 @@ TRANSITIONS: tuple[dict[str, Any], ...] = (
     # the caller starts again (required once a challenge Session died)
     {"trigger": "restart", "source": ["Unauthenticated", "ChallengePending"],
      "dest": "Unauthenticated"},
-    # refresh and sign-out
-    {"trigger": "refresh", "source": "Authenticated", "dest": "Refreshing"},
-    {"trigger": "exchange", "source": "Refreshing", "dest": None, "before": "_send_refresh"},
-    {"trigger": "refreshed", "source": "Refreshing", "dest": "Authenticated"},
-    {"trigger": "refresh_failed", "source": "Refreshing", "dest": "Authenticated"},
-    {"trigger": "expired", "source": "Refreshing", "dest": "SignedOut"},
-    {"trigger": "sign_out", "source": "Authenticated", "dest": "SignedOut",
-     "before": "_send_sign_out"},
-    {"trigger": "cancel", "source": ["Unauthenticated", "ChallengePending"],
-     "dest": "SignedOut"},
+    # refresh, sign-out and cancel: the rows every signing-in machine shares
+    *session_transitions("_send_sign_out"),
 )  # fmt: skip
