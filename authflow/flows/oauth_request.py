@@ -20,7 +20,8 @@ from typing import Any
 
 import attrs
 
-from authflow.flows._checks import (
+from authflow.flows.session_flow import resumed_state
+from authflow.protocol.checks import (
     check_finite,
     check_optional_text,
     check_record,
@@ -176,15 +177,10 @@ class AuthorizationCodeSnapshot:
         """The state a flow resumes in, after checking the snapshot fits: same pool and client,
         a known state, the request while one is pending, a session key once signed in. A refresh
         the snapshot interrupted resumes Authenticated."""
-        if self.user_pool_id != user_pool_id or self.client_id != client_id:
-            raise ValidationError(
-                "the snapshot belongs to another pool or client", field="client_id"
-            )
-        state = "Authenticated" if self.state == "Refreshing" else self.state
-        if state not in states:
-            raise ValidationError("snapshot has an unknown state", field="state")
+        state = resumed_state(
+            self.state, self.session_key, snapshot_of=(self.user_pool_id, self.client_id),
+            client=(user_pool_id, client_id), states=states,
+        )
         if state == "ChallengePending" and self.request is None:
             raise ValidationError("a pending snapshot lacks its request", field="request")
-        if state == "Authenticated" and self.session_key is None:
-            raise ValidationError("authenticated snapshot lacks session_key", field="session_key")
         return state

@@ -9,14 +9,21 @@ are the same machine: these rows are that part of both tables, defined once.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from authflow.flows.base import Flow
-from authflow.protocol.errors import SessionNotFoundError
+from authflow.protocol.errors import SessionNotFoundError, ValidationError
 from authflow.sessions.manager import DEFINITIVE_REFRESH_ERRORS
 from authflow.sessions.record import Tokens
 
-__all__ = ["SESSION_STATES", "SIGNED_OUT_BY_REFRESH", "SessionFlow", "session_transitions"]
+__all__ = [
+    "SESSION_STATES",
+    "SIGNED_OUT_BY_REFRESH",
+    "SessionFlow",
+    "resumed_state",
+    "session_transitions",
+]
 
 #: The top-level states of a flow that signs in; ``flow.state`` is always one of them.
 SESSION_STATES: tuple[str, ...] = (
@@ -33,6 +40,29 @@ SIGNED_OUT_BY_REFRESH: tuple[type[Exception], ...] = (
     *DEFINITIVE_REFRESH_ERRORS,
     SessionNotFoundError,
 )
+
+
+def resumed_state(
+    state: str,
+    session_key: str | None,
+    *,
+    snapshot_of: tuple[str, str],
+    client: tuple[str, str],
+    states: Collection[str],
+) -> str:
+    """The state a snapshot of a signing-in flow resumes in, after the checks every such
+    snapshot shares: it was taken for this ``(pool, client)``, its state is one of ``states``,
+    and an Authenticated one names its session. A refresh the snapshot interrupted resumes
+    Authenticated (the session stands). What a pending snapshot must hold is the caller's check.
+    """
+    if snapshot_of != client:
+        raise ValidationError("the snapshot belongs to another pool or client", field="client_id")
+    resumed = "Authenticated" if state == "Refreshing" else state
+    if resumed not in states:
+        raise ValidationError("snapshot has an unknown state", field="state")
+    if resumed == "Authenticated" and session_key is None:
+        raise ValidationError("authenticated snapshot lacks session_key", field="session_key")
+    return resumed
 
 
 def session_transitions(sign_out: str) -> tuple[dict[str, Any], ...]:

@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from authflow.flows._checks import check_optional_text, check_text
 from authflow.flows.challenges import Challenge
 from authflow.flows.options import SignInOptions
+from authflow.flows.session_flow import resumed_state
+from authflow.protocol.checks import check_optional_text, check_text
 from authflow.protocol.errors import SessionNotFoundError, ValidationError
 
 if TYPE_CHECKING:
@@ -120,17 +121,12 @@ class SignInSnapshot:
         """The state a flow resumes in, after checking the snapshot fits: same pool and client,
         a known state, a challenge when one is pending, a session key once signed in. A refresh
         the snapshot interrupted resumes Authenticated (the session stands)."""
-        if self.user_pool_id != user_pool_id or self.client_id != client_id:
-            raise ValidationError(
-                "the snapshot belongs to another pool or client", field="client_id"
-            )
-        state = "Authenticated" if self.state == "Refreshing" else self.state
-        if state not in states:
-            raise ValidationError("snapshot has an unknown state", field="state")
+        state = resumed_state(
+            self.state, self.session_key, snapshot_of=(self.user_pool_id, self.client_id),
+            client=(user_pool_id, client_id), states=states,
+        )
         if state == "ChallengePending" and self.challenge is None:
             raise ValidationError("challenge snapshot lacks the challenge", field="challenge")
-        if state == "Authenticated" and self.session_key is None:
-            raise ValidationError("authenticated snapshot lacks session_key", field="session_key")
         return state
 
     @classmethod
