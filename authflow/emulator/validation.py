@@ -25,6 +25,7 @@ from typing import Any
 
 from authflow.emulator._service_model import OPERATION_INPUTS, SHAPES
 from authflow.emulator._shapes import Shape
+from authflow.protocol.checks import is_unicode
 from authflow.protocol.errors import InvalidParameterError, service_error
 
 __all__ = ["java_pattern", "validate_input"]
@@ -219,14 +220,6 @@ def _type_ok(kind: str, value: Any) -> bool:
     return True
 
 
-def _is_unicode(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _non_unicode_path(body: Mapping[str, Any]) -> str | None:
     """The path of the first key or string holding a lone surrogate (JSON's ``"\\ud800"``),
     which every later ``encode()`` would fail on; found without recursion, whatever the depth."""
@@ -234,11 +227,11 @@ def _non_unicode_path(body: Mapping[str, Any]) -> str | None:
     while stack:
         path, value = stack.pop()
         if isinstance(value, str):
-            if not value.isascii() and not _is_unicode(value):
+            if not value.isascii() and not is_unicode(value):
                 return path or "body"
         elif isinstance(value, dict):
             for key, item in value.items():
-                if not _is_unicode(key):
+                if not is_unicode(key):
                     return f"{path}.key" if path else "key"
                 stack.append((f"{path}.{key}" if path else key, item))
         elif isinstance(value, list):

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Self, cast
 
 import attrs
 
+from authflow.protocol.checks import is_unicode as _is_unicode
 from authflow.protocol.errors import ProtocolViolationError, ValidationError
 
 __all__ = [
@@ -59,18 +60,6 @@ MAX_DOCUMENT_DEPTH = 64
 #: refused: ``float(10**400)`` would raise OverflowError far from the wire.
 MAX_WIRE_INT = 2**63 - 1
 _NOT_UNICODE = "must be valid Unicode (it holds a lone surrogate)"
-
-
-def _is_unicode(text: str) -> bool:
-    """Whether ``text`` can be encoded as UTF-8: JSON's ``"\\ud800"`` decodes to a lone
-    surrogate, which every later ``encode()`` (SRP hashing, a store, a header) would choke on."""
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class _Bad(Exception):

@@ -16,6 +16,7 @@ from typing import Any
 from authflow.protocol.errors import ValidationError
 
 __all__ = [
+    "is_unicode",
     "MAX_ITEMS",
     "MAX_TEXT",
     "check_callable",
@@ -40,6 +41,19 @@ def _kind(value: object) -> str:
     return "null" if value is None else type(value).__name__
 
 
+def is_unicode(text: str) -> bool:
+    """Whether ``text`` can be encoded as UTF-8. JSON's ``"\\ud800"`` (and a Python caller)
+    can produce a lone surrogate, which every later ``encode()`` (SRP hashing, a store, a header,
+    a form) would fail on: check at the boundary instead."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_text(
     value: object, field: str, *, allow_empty: bool = False, max_length: int = MAX_TEXT
 ) -> str:
@@ -50,12 +64,10 @@ def check_text(
         raise ValidationError(f"{field} must not be empty", field=field)
     if len(value) > max_length:
         raise ValidationError(f"{field} is longer than {max_length} characters", field=field)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    if not is_unicode(value):
         raise ValidationError(
             f"{field} must be valid Unicode text (no lone surrogates)", field=field
-        ) from None
+        )
     return value
 
 

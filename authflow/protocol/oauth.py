@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from authflow.protocol.checks import is_unicode
 from authflow.protocol.errors import ProtocolViolationError, ValidationError
 from authflow.protocol.shapes import AuthenticationResult
 
@@ -84,10 +85,8 @@ def _text(value: object, field: str, limit: int) -> str:
     """``value`` as a str of valid Unicode without control characters, 1..limit long."""
     if not isinstance(value, str) or not value or len(value) > limit:
         raise ValidationError(f"{field} must be a string of 1..{limit} characters", field=field)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValidationError(f"{field} is not valid Unicode", field=field) from None
+    if not is_unicode(value):
+        raise ValidationError(f"{field} is not valid Unicode", field=field)
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
         raise ValidationError(f"{field} contains control characters", field=field)
     return value
@@ -383,12 +382,8 @@ def parse_callback(callback: object) -> Callback:
             raise ValidationError(f"the callback repeats {name}", field=name)
         if len(value) > _MAX_PARAMETER:
             raise ValidationError(f"the callback's {name} is too long", field=name)
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValidationError(
-                f"the callback's {name} is not valid Unicode", field=name
-            ) from None
+        if not is_unicode(value):
+            raise ValidationError(f"the callback's {name} is not valid Unicode", field=name)
         found[name] = value
     return Callback(
         state=found.get("state"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from authflow.protocol.checks import is_unicode
 from authflow.protocol.errors import SessionNotFoundError, ValidationError
 from authflow.protocol.operations import GlobalSignOutRequest, RevokeTokenRequest
 from authflow.sessions.index import SessionIndex, SessionInfo
@@ -33,10 +34,8 @@ def _check_name(value: object, field: str) -> str:
     """A username or login as Cognito allows it: 1..128 characters of valid Unicode."""
     if not isinstance(value, str) or not 1 <= len(value) <= 128:
         raise ValidationError(f"{field} must be a string of 1 to 128 characters", field=field)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValidationError(f"{field} contains a lone surrogate", field=field) from None
+    if not is_unicode(value):
+        raise ValidationError(f"{field} contains a lone surrogate", field=field)
     return value
 
 

@@ -7,6 +7,7 @@ import json
 import math
 from typing import Any, NoReturn
 
+from authflow.protocol.checks import is_unicode
 from authflow.protocol.errors import ValidationError
 from authflow.storage.base import Record
 from authflow.storage.errors import CorruptRecordError
@@ -91,7 +92,7 @@ def _walk(record: object, fail: type[Exception]) -> None:
             for name, item in value.items():
                 if not isinstance(name, str):
                     _fail(fail, f"record has a {type(name).__name__} member name, not a str")
-                if not _utf8_ok(name):
+                if not is_unicode(name):
                     _fail(fail, "record has a member name with a lone surrogate")
                 stack.append((item, depth + 1))
         elif isinstance(value, list):
@@ -102,20 +103,10 @@ def _walk(record: object, fail: type[Exception]) -> None:
             if not math.isfinite(value):
                 _fail(fail, "record contains a NaN or infinite number")
         elif isinstance(value, str):
-            if not _utf8_ok(value):
+            if not is_unicode(value):
                 _fail(fail, "record contains a string with a lone surrogate")
         elif value is not None and not isinstance(value, int):
             _fail(fail, f"record contains a {type(value).__name__}, which is not JSON")
-
-
-def _utf8_ok(text: str) -> bool:
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _fail(fail: type[Exception], message: str) -> NoReturn:

@@ -45,6 +45,7 @@ import aiohttp
 from multidict import CIMultiDictProxy
 
 from authflow._version import __version__
+from authflow.protocol.checks import is_unicode
 from authflow.protocol.errors import (
     InvalidStateError,
     OAuthError,
@@ -265,12 +266,8 @@ def _encode(endpoint: str, fields: Mapping[str, object]) -> bytes:
                 "characters",
                 field=name,
             )
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValidationError(
-                f"{endpoint}: form field {name} is not valid Unicode", field=name
-            ) from None
+        if not is_unicode(value):
+            raise ValidationError(f"{endpoint}: form field {name} is not valid Unicode", field=name)
     return urllib.parse.urlencode(fields).encode("ascii")
 
 

@@ -11,6 +11,7 @@ import urllib.parse
 from collections.abc import Iterable
 
 from authflow.emulator.oauth.http_messages import OAuthError
+from authflow.protocol.checks import is_unicode
 
 __all__ = [
     "MAX_FIELDS",
@@ -28,13 +29,8 @@ _FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 def _usable(value: str) -> bool:
-    if len(value) > MAX_PARAMETER_LENGTH:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates (only from a Python caller)
-        return False
-    return True
+    # lone surrogates come only from a Python caller
+    return len(value) <= MAX_PARAMETER_LENGTH and is_unicode(value)
 
 
 def describe_bad(names: Iterable[str]) -> str:
