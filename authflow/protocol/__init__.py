@@ -108,6 +108,7 @@ __all__ = [
     "is_unknown_device",
     "oauth_error",
     "redact",
+    "redaction_forms",
     "service_error",
     # endpoints
     "PARTITIONS",

@@ -19,10 +19,13 @@ request values in its message.
 
 from __future__ import annotations
 
+import json
+import urllib.parse
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
 __all__ = [
+    "redaction_forms",
     "DEVICE_NOT_FOUND_MESSAGE",
     "SESSION_EXPIRED_MESSAGE",
     "SESSION_INVALID_MESSAGE",
@@ -112,8 +115,46 @@ __all__ = [
 REDACTED = "***"
 
 
+def redaction_forms(secrets: Iterable[str]) -> frozenset[str]:
+    """Every spelling of each secret that a peer's echo can put into an error message.
+
+    A server or proxy that echoes a request value rarely echoes it byte for byte: it may
+    JSON-escape it (a password containing ``"`` or ``\\``), send it in a header that HTTP decodes
+    as latin-1 (the UTF-8 bytes of a non-ASCII password read as latin-1 characters), show it
+    inside the ``repr`` of the bytes of a malformed status line, percent-encode it, or replace the
+    characters a header cannot hold. Redacting only the raw value lets those through to
+    ``str(error)``, tracebacks and logs, so :func:`~authflow.protocol.errors.redact` applies all of
+    these forms:
+
+    raw; JSON-escaped (ASCII-only and not); Python ``repr`` of the string and of its UTF-8
+    bytes; UTF-8 bytes decoded as latin-1; percent-encoded (``quote`` and ``quote_plus``); CR/LF
+    replaced by spaces; non-ASCII replaced by ``?``.
+
+    >>> sorted(form for form in redaction_forms(["p\\"w\\u00e4rd"]) if form.startswith("p%"))
+    ['p%22w%C3%A4rd']
+    """
+    forms: set[str] = set()
+    for secret in secrets:
+        if not isinstance(secret, str) or not secret:
+            continue
+        forms.add(secret)
+        utf8 = secret.encode("utf-8", "surrogatepass")
+        forms.add(json.dumps(secret, ensure_ascii=True)[1:-1])
+        forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+        forms.add(repr(secret)[1:-1])
+        forms.add(repr(utf8)[2:-1])
+        forms.add(utf8.decode("latin-1"))
+        forms.add(urllib.parse.quote(utf8, safe=""))
+        forms.add(urllib.parse.quote(utf8))
+        forms.add(urllib.parse.quote_plus(utf8))
+        forms.add(secret.replace("\r", " ").replace("\n", " "))
+        forms.add(secret.encode("ascii", "replace").decode("ascii"))
+    return frozenset(forms)
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Return ``text`` with every occurrence of each secret replaced by ``***``.
+    """Return ``text`` with every occurrence of each secret, in every spelling an echo can take
+    (:func:`redaction_forms`), replaced by ``***``.
 
     Longer secrets are replaced first so a secret containing another is not half-revealed; empty
     and very short values (under 4 characters) are skipped since replacing them would mangle
@@ -122,7 +163,8 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     >>> redact("Value 'hunter22' at 'password'", ["hunter22"])
     "Value '***' at 'password'"
     """
-    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+    forms = redaction_forms(secrets)
+    for secret in sorted({s for s in forms if len(s) >= 4}, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
 

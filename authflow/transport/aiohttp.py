@@ -84,7 +84,6 @@ from authflow.protocol.errors import (
 from authflow.transport.base import (
     IDEMPOTENT_OPERATIONS,
     RetryPolicy,
-    redaction_forms,
     secrets_of,
 )
 from authflow.transport.sigv4 import SigV4Signer, signature_required, signature_secrets
@@ -238,8 +237,8 @@ class AiohttpTransport:
         body = _encode(operation, payload)
         session = self._ensure_session()
         headers = {**self._headers, "X-Amz-Target": target_header(operation)}
-        # every spelling of every secret the request carries (see redaction_forms)
-        secrets = redaction_forms(secrets_of(payload))
+        # redact() scrubs every spelling of each of these (see redaction_forms)
+        secrets = secrets_of(payload)
         policy = self._retry
         idempotent = operation in IDEMPOTENT_OPERATIONS
         signer = self._signer if signature_required(operation) else None
@@ -259,7 +258,7 @@ class AiohttpTransport:
                 sent_headers = await signer.sign(
                     method="POST", url=self._url, headers=headers, body=body
                 )
-                sent_secrets = secrets | redaction_forms(signature_secrets(sent_headers))
+                sent_secrets = secrets | frozenset(signature_secrets(sent_headers))
             try:
                 return await self._attempt(
                     session, operation, body, sent_headers, sent_secrets, attempt, timeout

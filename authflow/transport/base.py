@@ -13,16 +13,14 @@ Nothing here imports aiohttp.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
-import urllib.parse
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
-from authflow.protocol.errors import AuthflowError, ProtocolViolationError
+from authflow.protocol.errors import AuthflowError, ProtocolViolationError, redaction_forms
 
 __all__ = [
     "IDEMPOTENT_OPERATIONS",
@@ -243,40 +241,3 @@ def _walk_secrets(value: object) -> Iterator[str]:
     elif isinstance(value, list | tuple):
         for item in value:
             yield from _walk_secrets(item)
-
-
-def redaction_forms(secrets: Iterable[str]) -> frozenset[str]:
-    """Every spelling of each secret that a peer's echo can put into an error message.
-
-    A server or proxy that echoes a request value rarely echoes it byte for byte: it may
-    JSON-escape it (a password containing ``"`` or ``\\``), send it in a header that HTTP decodes
-    as latin-1 (the UTF-8 bytes of a non-ASCII password read as latin-1 characters), show it
-    inside the ``repr`` of the bytes of a malformed status line, percent-encode it, or replace the
-    characters a header cannot hold. Redacting only the raw value lets those through to
-    ``str(error)``, tracebacks and logs, so :func:`~authflow.protocol.errors.redact` is fed all
-    of these forms:
-
-    raw; JSON-escaped (ASCII-only and not); Python ``repr`` of the string and of its UTF-8
-    bytes; UTF-8 bytes decoded as latin-1; percent-encoded (``quote`` and ``quote_plus``); CR/LF
-    replaced by spaces; non-ASCII replaced by ``?``.
-
-    >>> sorted(form for form in redaction_forms(["p\\"w\\u00e4rd"]) if form.startswith("p%"))
-    ['p%22w%C3%A4rd']
-    """
-    forms: set[str] = set()
-    for secret in secrets:
-        if not isinstance(secret, str) or not secret:
-            continue
-        forms.add(secret)
-        utf8 = secret.encode("utf-8", "surrogatepass")
-        forms.add(json.dumps(secret, ensure_ascii=True)[1:-1])
-        forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
-        forms.add(repr(secret)[1:-1])
-        forms.add(repr(utf8)[2:-1])
-        forms.add(utf8.decode("latin-1"))
-        forms.add(urllib.parse.quote(utf8, safe=""))
-        forms.add(urllib.parse.quote(utf8))
-        forms.add(urllib.parse.quote_plus(utf8))
-        forms.add(secret.replace("\r", " ").replace("\n", " "))
-        forms.add(secret.encode("ascii", "replace").decode("ascii"))
-    return frozenset(forms)

@@ -58,7 +58,7 @@ from authflow.protocol.errors import (
 )
 from authflow.protocol.oauth import basic_authorization, check_domain_url
 from authflow.transport.aiohttp import MAX_RESPONSE_BYTES, _read_capped, _transport_error
-from authflow.transport.base import RetryPolicy, redaction_forms
+from authflow.transport.base import RetryPolicy
 
 __all__ = ["FORM_SECRET_FIELDS", "OAuthTransport"]
 
@@ -190,7 +190,7 @@ class OAuthTransport:
         else:
             fields["client_id"] = client_id
         body = _encode(endpoint, fields)
-        scrub = redaction_forms(secrets)
+        scrub = frozenset(secrets)  # redact() scrubs every spelling of each
         url = f"{self._domain}/{endpoint}"
         policy = self._retry
         deadline = None if policy.max_total_time is None else policy.clock() + policy.max_total_time
